@@ -1,0 +1,5 @@
+package io.chargeplane.ocpp;
+
+/** The payload of a CALLRESULT: one record per OCPP action. */
+public interface OcppResponse {
+}

@@ -1,0 +1,88 @@
+package io.chargeplane.ocpp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Validates payloads against the official OCPP JSON schemas (draft-04), vendored as resources. */
+public final class SchemaValidator {
+    private static final Map<String, ErrorCode> CODE_BY_KEYWORD = Map.ofEntries(
+            Map.entry("type", ErrorCode.TypeConstraintViolation),
+            Map.entry("required", ErrorCode.OccurenceConstraintViolation),
+            Map.entry("minItems", ErrorCode.OccurenceConstraintViolation),
+            Map.entry("maxItems", ErrorCode.OccurenceConstraintViolation),
+            Map.entry("uniqueItems", ErrorCode.OccurenceConstraintViolation),
+            Map.entry("enum", ErrorCode.PropertyConstraintViolation),
+            Map.entry("maxLength", ErrorCode.PropertyConstraintViolation),
+            Map.entry("minLength", ErrorCode.PropertyConstraintViolation),
+            Map.entry("format", ErrorCode.PropertyConstraintViolation),
+            Map.entry("pattern", ErrorCode.PropertyConstraintViolation),
+            Map.entry("minimum", ErrorCode.PropertyConstraintViolation),
+            Map.entry("maximum", ErrorCode.PropertyConstraintViolation),
+            Map.entry("multipleOf", ErrorCode.PropertyConstraintViolation),
+            Map.entry("additionalProperties", ErrorCode.FormationViolation));
+    /** When a payload breaks several rules, the CALLERROR names the most basic one first. */
+    private static final List<ErrorCode> PRECEDENCE = List.of(ErrorCode.TypeConstraintViolation,
+            ErrorCode.OccurenceConstraintViolation, ErrorCode.FormationViolation,
+            ErrorCode.PropertyConstraintViolation);
+
+    private final String resourceRoot;
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+    private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .build();
+    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+    public SchemaValidator(String resourceRoot) {
+        this.resourceRoot = resourceRoot;
+    }
+
+    /** Loads every named schema now, so the first charger does not pay for it. */
+    public SchemaValidator preload(Set<String> names) {
+        names.forEach(this::schema);
+        return this;
+    }
+
+    public List<Violation> validate(String schemaName, JsonNode payload) {
+        Set<ValidationMessage> messages = schema(schemaName).validate(payload);
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<Violation> out = new ArrayList<>(messages.size());
+        for (ValidationMessage m : messages) {
+            ErrorCode code = CODE_BY_KEYWORD.getOrDefault(m.getType(), ErrorCode.FormationViolation);
+            out.add(new Violation(code, m.getType(), m.getInstanceLocation().toString(), m.getMessage()));
+        }
+        out.sort(Comparator.comparingInt(v -> {
+            int i = PRECEDENCE.indexOf(v.code());
+            return i < 0 ? PRECEDENCE.size() : i;
+        }));
+        return out;
+    }
+
+    private JsonSchema schema(String name) {
+        return schemas.computeIfAbsent(name, n -> {
+            String resource = resourceRoot + "/" + n + ".json";
+            try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no schema " + resource);
+                }
+                return factory.getSchema(in, config);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}
