@@ -1,0 +1,119 @@
+package io.chargeplane.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.chargeplane.control.Control;
+import io.chargeplane.control.db.Database;
+import io.chargeplane.control.db.Dialect;
+import io.chargeplane.gateway.HttpEdge;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/** One ChargePlane node: database, actor system (cluster member), entities and the HTTP edge. */
+public final class ChargePlaneNode implements AutoCloseable {
+    private final ActorSystem<Void> system;
+    private final Database db;
+    private final Control control;
+    private final HttpEdge edge;
+    private final ServerBinding binding;
+
+    private ChargePlaneNode(ActorSystem<Void> system, Database db, Control control, HttpEdge edge,
+                            ServerBinding binding) {
+        this.system = system;
+        this.db = db;
+        this.control = control;
+        this.edge = edge;
+        this.binding = binding;
+    }
+
+    /**
+     * Completes an unresolved configuration: the journal's driver and Slick profile follow the database URL.
+     * Pass {@code ConfigFactory.defaultOverrides().withFallback(ConfigFactory.defaultApplication())} or a test's
+     * own settings in front of that.
+     */
+    public static Config resolve(Config config) {
+        Config loaded = config.withFallback(ConfigFactory.defaultReference()).resolve();
+        Dialect dialect = Dialect.fromJdbcUrl(loaded.getString("chargeplane.db.url"));
+        Map<String, Object> derived = dialect == Dialect.POSTGRES
+                ? Map.of("chargeplane.db.driver", "org.postgresql.Driver",
+                         "chargeplane.db.slick-profile", "slick.jdbc.PostgresProfile$",
+                         "pekko.projection.jdbc.dialect", "postgres-dialect")
+                : Map.of("chargeplane.db.driver", "org.h2.Driver",
+                         "chargeplane.db.slick-profile", "slick.jdbc.H2Profile$",
+                         "pekko.projection.jdbc.dialect", "h2-dialect");
+        return ConfigFactory.parseMap(derived).withFallback(config).withFallback(ConfigFactory.defaultReference()).resolve();
+    }
+
+    public static ChargePlaneNode start(Config raw) {
+        Config config = resolve(raw);
+        Database db = Database.open(config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("chargeplane.cluster.name"), config);
+        try {
+            if (config.getBoolean("chargeplane.cluster.join-self")) {
+                Cluster cluster = Cluster.get(system);
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            Control control = Control.start(system, db, Clock.systemUTC());
+            HttpEdge edge = new HttpEdge(system, control);
+            ServerBinding binding = edge.bind(system, config.getString("chargeplane.http.host"),
+                    config.getInt("chargeplane.http.port")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            system.log().info("ChargePlane listening on http://{}:{} (OCPP at ws://{}:{}/ocpp/{{identity}}), database {}",
+                    binding.localAddress().getHostString(), binding.localAddress().getPort(),
+                    binding.localAddress().getHostString(), binding.localAddress().getPort(), db.productVersion());
+            return new ChargePlaneNode(system, db, control, edge, binding);
+        } catch (Exception e) {
+            system.terminate();
+            awaitTermination(system);
+            db.close();
+            throw new IllegalStateException("ChargePlane failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return binding.localAddress();
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public Control control() {
+        return control;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public HttpEdge edge() {
+        return edge;
+    }
+
+    /** Runs the coordinated shutdown (sockets closed with 1001, HTTP unbound) and closes the database. */
+    @Override
+    public void close() {
+        system.terminate();
+        awaitTermination(system);
+        db.close();
+    }
+
+    private static void awaitTermination(ActorSystem<?> system) {
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the JVM goes on; nothing else to do
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.chargeplane.control;
+
+import io.chargeplane.control.charger.PileEntity;
+import io.chargeplane.control.db.Database;
+import io.chargeplane.control.device.DeviceEntity;
+import io.chargeplane.control.idtag.IdTagEntity;
+import io.chargeplane.control.telemetry.TelemetryStore;
+import io.chargeplane.control.telemetry.TelemetryWriter;
+import io.chargeplane.control.transaction.TransactionIdAllocator;
+import io.chargeplane.control.unbound.UnboundIdentities;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/** Starts the entities and the node-local services of the control plane on one node. */
+public final class Control {
+    private final ActorSystem<?> system;
+    private final Database db;
+    private final ControlSettings settings;
+    private final Clock clock;
+    private final TelemetryStore telemetry;
+    private final ActorRef<UnboundIdentities.Command> unbound;
+    private final Executor blocking;
+
+    private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
+                    ActorRef<UnboundIdentities.Command> unbound, Executor blocking) {
+        this.system = system;
+        this.db = db;
+        this.settings = settings;
+        this.clock = clock;
+        this.telemetry = telemetry;
+        this.unbound = unbound;
+        this.blocking = blocking;
+    }
+
+    public static Control start(ActorSystem<?> system, Database db, Clock clock) {
+        ControlSettings settings = ControlSettings.from(system.settings().config());
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("chargeplane.blocking-dispatcher"));
+        TelemetryStore telemetry = new TelemetryStore(db);
+        ActorRef<TelemetryWriter.Command> writer = system.systemActorOf(
+                TelemetryWriter.create(telemetry, blocking, settings.telemetryBatchRows(), settings.telemetryParallelism()),
+                "telemetry-writer", Props.empty());
+        ActorRef<UnboundIdentities.Command> unbound = system.systemActorOf(
+                UnboundIdentities.create(db, blocking, java.time.Duration.ofSeconds(1), 10_000,
+                        settings.unboundTableMaxRows()), "unbound-identities", Props.empty());
+        ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer);
+        PileEntity.init(system, services);
+        DeviceEntity.init(system, clock);
+        IdTagEntity.init(system, clock);
+        return new Control(system, db, settings, clock, telemetry, unbound, blocking);
+    }
+
+    public ClusterSharding sharding() {
+        return ClusterSharding.get(system);
+    }
+
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public ControlSettings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public TelemetryStore telemetry() {
+        return telemetry;
+    }
+
+    public ActorRef<UnboundIdentities.Command> unbound() {
+        return unbound;
+    }
+
+    public Executor blocking() {
+        return blocking;
+    }
+}

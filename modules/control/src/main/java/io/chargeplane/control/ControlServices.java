@@ -1,0 +1,11 @@
+package io.chargeplane.control;
+
+import io.chargeplane.control.telemetry.TelemetryWriter;
+import io.chargeplane.control.transaction.TransactionIdAllocator;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What the entities of one node share: settings, the clock, id allocation and the telemetry writer. */
+public record ControlServices(ControlSettings settings, Clock clock, TransactionIdAllocator transactionIds,
+                              ActorRef<TelemetryWriter.Command> telemetry) {
+}

@@ -1,0 +1,72 @@
+package io.chargeplane.control.charger;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.chargeplane.control.CborSerializable;
+import io.chargeplane.ocpp.OcppRequest;
+import io.chargeplane.ocpp.Violation;
+import io.chargeplane.ocpp.v16.DataTypes;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/** Everything a Pile entity is asked to do. */
+public sealed interface PileCommand extends CborSerializable {
+
+    /** Operator: create the pile with its (editable) charger number. */
+    record Create(String chargerNumber, ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    }
+
+    /** Binding saga, pile side: the device identity that this pile answers to. */
+    record AttachDevice(String identity, ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    }
+
+    record Get(ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    }
+
+    /** A socket for this pile's identity opened (on any node). */
+    record Connected(String identity, ActorRef<SessionMessage> session, String remoteAddress) implements PileCommand {
+    }
+
+    record Disconnected(ActorRef<SessionMessage> session) implements PileCommand {
+    }
+
+    /** A Heartbeat, answered by the session itself: only "last seen" changes, nothing is persisted. */
+    record Seen(String identity, ActorRef<SessionMessage> session, Instant at) implements PileCommand {
+    }
+
+    /**
+     * A validated call from the charger. {@code idTagInfo} is the authorization of the call's idTag (Start /
+     * Stop), looked up by the session; {@code tolerated} the schema details a billing message broke.
+     */
+    record FromCharger(String identity, String messageId,
+                       @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) OcppRequest request,
+                       List<Violation> tolerated, DataTypes.IdTagInfo idTagInfo, Instant receivedAt,
+                       ActorRef<SessionMessage> session, ActorRef<OcppAnswer> replyTo) implements PileCommand {
+    }
+
+    /** The charger's CALLRESULT ({@code errorCode} null) or CALLERROR to a call the pile sent. */
+    record ChargerAnswered(String messageId, String payloadJson, String errorCode, String errorDescription,
+                           Instant receivedAt) implements PileCommand {
+    }
+
+    /** Operator: queue a server-to-charger call; the reply comes when the charger answered or the call failed. */
+    record SubmitCommand(String action, String payloadJson, ActorRef<StatusReply<CommandResult>> replyTo)
+            implements PileCommand {
+    }
+
+    record StartIdAllocated(FromCharger call, Integer transactionId, String failure) implements PileCommand {
+    }
+
+    record CommandTimedOut(String commandId) implements PileCommand {
+    }
+
+    record FailInterruptedCommands(List<String> commandIds) implements PileCommand {
+    }
+
+    record PassivateIfDisconnected() implements PileCommand {
+    }
+
+    record Stop() implements PileCommand {
+    }
+}

@@ -1,0 +1,665 @@
+package io.chargeplane.control.charger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeplane.control.ControlServices;
+import io.chargeplane.control.telemetry.MeterSample;
+import io.chargeplane.control.telemetry.TelemetryWriter;
+import io.chargeplane.ocpp.CallReader;
+import io.chargeplane.ocpp.Direction;
+import io.chargeplane.ocpp.ErrorCode;
+import io.chargeplane.ocpp.FrameCodec;
+import io.chargeplane.ocpp.OcppAction;
+import io.chargeplane.ocpp.OcppJson;
+import io.chargeplane.ocpp.OcppRequest;
+import io.chargeplane.ocpp.Violation;
+import io.chargeplane.ocpp.v16.Core;
+import io.chargeplane.ocpp.v16.DataTypes;
+import io.chargeplane.ocpp.v16.FirmwareManagement;
+import io.chargeplane.ocpp.v16.Ocpp16;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * A charger ("pile"), keyed by a stable pile id. Owns the charger's live state, its charging sessions and its
+ * command queue. Persists only facts that change what must be remembered (see docs/architecture.md);
+ * heartbeats, repeated statuses and meter samples never touch the journal.
+ */
+public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<PileCommand, PileEvent, PileState> {
+    public static final EntityTypeKey<PileCommand> ENTITY_KEY = EntityTypeKey.create(PileCommand.class, "Pile");
+    private static final String PASSIVATE_TIMER = "passivate";
+
+    public static void init(ActorSystem<?> system, ControlServices services) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+                        ctx -> create(ctx.getEntityId(), ctx.getShard(), services))
+                // a connected pile must never be passivated into looking offline: it passivates itself
+                // once its charger has been gone for a while
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+                .withStopMessage(new PileCommand.Stop()));
+    }
+
+    public static Behavior<PileCommand> create(String pileId,
+                                               ActorRef<ClusterSharding.ShardCommand> shard,
+                                               ControlServices services) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new PileEntity(pileId, ctx, timers, shard, services)));
+    }
+
+    private final String pileId;
+    private final ActorContext<PileCommand> ctx;
+    private final TimerScheduler<PileCommand> timers;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final ControlServices services;
+
+    // live facts, never persisted
+    private ActorRef<SessionMessage> session;
+    private String remoteAddress;
+    private Instant lastSeen;
+    private final Map<Integer, Map<String, PileView.LatestReading>> latest = new HashMap<>();
+    private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
+    private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
+    private final Map<String, ActorRef<StatusReply<CommandResult>>> waiters = new HashMap<>();
+    private final Map<String, SessionMessage.SendCall> unsent = new java.util.LinkedHashMap<>();
+    private String inFlight;
+
+    private PileEntity(String pileId, ActorContext<PileCommand> ctx, TimerScheduler<PileCommand> timers,
+                       ActorRef<ClusterSharding.ShardCommand> shard, ControlServices services) {
+        super(PersistenceId.of(ENTITY_KEY.name(), pileId),
+                SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        this.pileId = pileId;
+        this.ctx = ctx;
+        this.timers = timers;
+        this.shard = shard;
+        this.services = services;
+    }
+
+    @Override
+    public PileState emptyState() {
+        return PileState.empty();
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(100, 2);
+    }
+
+    @Override
+    public SignalHandler<PileState> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+            if (!state.openCommands().isEmpty()) {
+                ctx.getSelf().tell(new PileCommand.FailInterruptedCommands(List.copyOf(state.openCommands().keySet())));
+            }
+            schedulePassivation();
+        }).build();
+    }
+
+    @Override
+    public EventHandler<PileState, PileEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(PileState::apply);
+    }
+
+    @Override
+    public CommandHandlerWithReply<PileCommand, PileEvent, PileState> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(PileCommand.Create.class, this::onCreate)
+                .onCommand(PileCommand.AttachDevice.class, this::onAttachDevice)
+                .onCommand(PileCommand.Get.class, (s, c) -> s.exists()
+                        ? Effect().reply(c.replyTo(), StatusReply.success(view(s)))
+                        : Effect().reply(c.replyTo(), StatusReply.error(notFound())))
+                .onCommand(PileCommand.Connected.class, this::onConnected)
+                .onCommand(PileCommand.Disconnected.class, this::onDisconnected)
+                .onCommand(PileCommand.Seen.class, this::onSeen)
+                .onCommand(PileCommand.FromCharger.class, this::onFromCharger)
+                .onCommand(PileCommand.StartIdAllocated.class, this::onStartIdAllocated)
+                .onCommand(PileCommand.SubmitCommand.class, this::onSubmitCommand)
+                .onCommand(PileCommand.ChargerAnswered.class, this::onChargerAnswered)
+                .onCommand(PileCommand.CommandTimedOut.class, this::onCommandTimedOut)
+                .onCommand(PileCommand.FailInterruptedCommands.class, this::onFailInterrupted)
+                .onCommand(PileCommand.PassivateIfDisconnected.class, this::onPassivateIfDisconnected)
+                .onCommand(PileCommand.Stop.class, (s, c) -> Effect().stop().thenNoReply())
+                .build();
+    }
+
+    // ---- operator -------------------------------------------------------------------------------------
+
+    private ReplyEffect<PileEvent, PileState> onCreate(PileState s, PileCommand.Create c) {
+        if (s.exists()) {
+            return Effect().reply(c.replyTo(), StatusReply.error("409 pile " + pileId + " already exists"));
+        }
+        return Effect().persist(new PileEvent.PileCreated(pileId, c.chargerNumber(), now()))
+                .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+    }
+
+    private ReplyEffect<PileEvent, PileState> onAttachDevice(PileState s, PileCommand.AttachDevice c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(notFound()));
+        }
+        if (c.identity().equals(s.identity())) {
+            return Effect().reply(c.replyTo(), StatusReply.success(view(s)));
+        }
+        if (s.identity() != null) {
+            return Effect().reply(c.replyTo(),
+                    StatusReply.error("409 pile " + pileId + " is already bound to device " + s.identity()));
+        }
+        return Effect().persist(new PileEvent.DeviceAttached(c.identity(), now()))
+                .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+    }
+
+    // ---- socket ---------------------------------------------------------------------------------------
+
+    private ReplyEffect<PileEvent, PileState> onConnected(PileState s, PileCommand.Connected c) {
+        if (!s.exists() || !c.identity().equals(s.identity())) {
+            return Effect().noReply();
+        }
+        adopt(c.session(), true);
+        remoteAddress = c.remoteAddress();
+        lastSeen = now();
+        return Effect().none().thenRun(this::sendNextCommand).thenNoReply();
+    }
+
+    private ReplyEffect<PileEvent, PileState> onDisconnected(PileState s, PileCommand.Disconnected c) {
+        if (c.session().equals(session)) {
+            ctx.unwatch(session);
+            session = null;
+            schedulePassivation();
+        }
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<PileEvent, PileState> onSeen(PileState s, PileCommand.Seen c) {
+        if (s.exists() && c.identity().equals(s.identity())) {
+            adopt(c.session(), false);
+            lastSeen = c.at();
+        }
+        return Effect().noReply();
+    }
+
+    /** A new connection replaces the old one; a message from a socket after a restart of this entity re-registers it. */
+    private void adopt(ActorRef<SessionMessage> newSession, boolean replace) {
+        if (newSession.equals(session) || (!replace && session != null)) {
+            return;
+        }
+        if (session != null) {
+            ctx.unwatch(session);
+            session.tell(new SessionMessage.Replaced("a newer connection of the same charger took over"));
+        }
+        session = newSession;
+        ctx.watchWith(newSession, new PileCommand.Disconnected(newSession));
+        timers.cancel(PASSIVATE_TIMER);
+    }
+
+    private void schedulePassivation() {
+        if (session == null) {
+            timers.startSingleTimer(PASSIVATE_TIMER, new PileCommand.PassivateIfDisconnected(),
+                    services.settings().disconnectedPassivation());
+        }
+    }
+
+    private ReplyEffect<PileEvent, PileState> onPassivateIfDisconnected(PileState s, PileCommand.PassivateIfDisconnected c) {
+        if (session == null && inFlight == null && waiters.isEmpty()) {
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
+        return Effect().noReply();
+    }
+
+    // ---- charger calls --------------------------------------------------------------------------------
+
+    private ReplyEffect<PileEvent, PileState> onFromCharger(PileState s, PileCommand.FromCharger c) {
+        if (!s.exists() || !c.identity().equals(s.identity())) {
+            return Effect().reply(c.replyTo(), error(c, ErrorCode.SecurityError,
+                    "identity " + c.identity() + " is not bound to this charger"));
+        }
+        adopt(c.session(), false);
+        lastSeen = c.receivedAt();
+        OcppRequest r = c.request();
+        if (r instanceof Core.BootNotificationRequest boot) {
+            return onBoot(s, c, boot);
+        } else if (r instanceof Core.StatusNotificationRequest status) {
+            return onStatus(s, c, status);
+        } else if (r instanceof Core.StartTransactionRequest start) {
+            return onStart(s, c, start);
+        } else if (r instanceof Core.StopTransactionRequest stop) {
+            return onStop(s, c, stop);
+        } else if (r instanceof Core.MeterValuesRequest mv) {
+            return onMeterValues(s, c, mv);
+        } else if (r instanceof FirmwareManagement.FirmwareStatusNotificationRequest fw) {
+            String status = fw.status().wire();
+            return persistIfChanged(c, Objects.equals(status, s.firmwareStatus()) ? null
+                    : new PileEvent.FirmwareStatusChanged(status, c.receivedAt()),
+                    new FirmwareManagement.FirmwareStatusNotificationResponse());
+        } else if (r instanceof FirmwareManagement.DiagnosticsStatusNotificationRequest d) {
+            String status = d.status().wire();
+            return persistIfChanged(c, Objects.equals(status, s.diagnosticsStatus()) ? null
+                    : new PileEvent.DiagnosticsStatusChanged(status, c.receivedAt()),
+                    new FirmwareManagement.DiagnosticsStatusNotificationResponse());
+        } else if (r instanceof Core.AuthorizeRequest) {
+            return Effect().reply(c.replyTo(), result(c, new Core.AuthorizeResponse(idTagInfo(c))));
+        } else if (r instanceof Core.HeartbeatRequest) {
+            return Effect().reply(c.replyTo(), result(c, new Core.HeartbeatResponse(now())));
+        }
+        return Effect().reply(c.replyTo(), error(c, ErrorCode.NotSupported, "not handled by the charger entity"));
+    }
+
+    private ReplyEffect<PileEvent, PileState> persistIfChanged(PileCommand.FromCharger c, PileEvent event,
+                                                               Object response) {
+        OcppAnswer answer = result(c, response);
+        if (event == null) {
+            return Effect().reply(c.replyTo(), answer);
+        }
+        return Effect().persist(event).thenReply(c.replyTo(), ns -> answer);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onBoot(PileState s, PileCommand.FromCharger c,
+                                                     Core.BootNotificationRequest boot) {
+        List<PileEvent> events = new ArrayList<>();
+        String serial = boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber()
+                : boot.chargeBoxSerialNumber();
+        PileState.BootInfo was = s.boot();
+        if (was == null || !Objects.equals(was.vendor(), boot.chargePointVendor())
+                || !Objects.equals(was.model(), boot.chargePointModel()) || !Objects.equals(was.serialNumber(), serial)
+                || !Objects.equals(was.firmwareVersion(), boot.firmwareVersion())) {
+            events.add(new PileEvent.BootInfoChanged(boot.chargePointVendor(), boot.chargePointModel(), serial,
+                    boot.firmwareVersion(), c.receivedAt()));
+            if (was != null && was.serialNumber() != null && !was.serialNumber().equals(serial)) {
+                events.add(new PileEvent.AlertRaised("SERIAL_NUMBER_CHANGED",
+                        "device reported serial " + serial + ", was " + was.serialNumber(), null, c.receivedAt()));
+            }
+        }
+        for (ChargingSession open : s.sessions().values()) {
+            events.addAll(closeByServer(open, "Reboot", "REBOOT", c.receivedAt()));
+        }
+        var response = new Core.BootNotificationResponse(DataTypes.RegistrationStatus.ACCEPTED, now(),
+                (double) services.settings().heartbeatInterval().toSeconds());
+        OcppAnswer answer = result(c, response);
+        if (events.isEmpty()) {
+            return Effect().reply(c.replyTo(), answer);
+        }
+        return Effect().persist(events).thenRun(ns -> forgetEnded(s, ns)).thenReply(c.replyTo(), ns -> answer);
+    }
+
+    /** Ends an open session from the server side (reboot, superseded) with the last known reading; flags it. */
+    private List<PileEvent> closeByServer(ChargingSession open, String reason, String endedBy, Instant at) {
+        long last = lastKnownWh(open);
+        return List.of(
+                new PileEvent.SessionEnded(open.transactionId(), last, at, reason, open.energyTo(last), endedBy, at),
+                new PileEvent.AlertRaised("SESSION_ENDED_BY_" + endedBy, "transaction " + open.transactionId()
+                        + " was still open; closed at the last known reading " + last + " Wh", open.transactionId(), at));
+    }
+
+    private long lastKnownWh(ChargingSession open) {
+        long[] live = liveRegister.get(open.transactionId());
+        return live != null ? Math.max(live[0], open.lastKnownWh()) : open.lastKnownWh();
+    }
+
+    private void forgetEnded(PileState before, PileState after) {
+        for (Integer tx : before.sessions().keySet()) {
+            if (!after.sessions().containsKey(tx)) {
+                liveRegister.remove(tx);
+                lastCheckpoint.remove(tx);
+            }
+        }
+    }
+
+    private ReplyEffect<PileEvent, PileState> onStatus(PileState s, PileCommand.FromCharger c,
+                                                       Core.StatusNotificationRequest st) {
+        PileState.Connector was = s.connectors().get(st.connectorId());
+        String status = st.status().wire();
+        String errorCode = st.errorCode().wire();
+        OcppAnswer answer = result(c, new Core.StatusNotificationResponse());
+        if (was != null && was.status().equals(status) && was.errorCode().equals(errorCode)
+                && Objects.equals(was.info(), st.info()) && Objects.equals(was.vendorErrorCode(), st.vendorErrorCode())) {
+            return Effect().reply(c.replyTo(), answer);
+        }
+        List<PileEvent> events = new ArrayList<>();
+        events.add(new PileEvent.ConnectorStatusChanged(st.connectorId(), status, errorCode, st.info(),
+                st.vendorErrorCode(), st.timestamp(), c.receivedAt()));
+        clockAlert(events, st.timestamp(), c, null);
+        return Effect().persist(events).thenReply(c.replyTo(), ns -> answer);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onStart(PileState s, PileCommand.FromCharger c,
+                                                      Core.StartTransactionRequest st) {
+        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStart(), st.timestamp());
+        if (same != null) {
+            return Effect().reply(c.replyTo(),
+                    result(c, new Core.StartTransactionResponse(idTagInfo(c), same.transactionId())));
+        }
+        ctx.pipeToSelf(services.transactionIds().next(), (id, failure) ->
+                new PileCommand.StartIdAllocated(c, id, failure == null ? null : String.valueOf(failure.getMessage())));
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<PileEvent, PileState> onStartIdAllocated(PileState s, PileCommand.StartIdAllocated a) {
+        PileCommand.FromCharger c = a.call();
+        if (a.failure() != null) {
+            return Effect().reply(c.replyTo(), error(c, ErrorCode.InternalError, "cannot allocate a transaction id"));
+        }
+        Core.StartTransactionRequest st = (Core.StartTransactionRequest) c.request();
+        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStart(), st.timestamp());
+        if (same != null) { // a retry overtook the allocation: the id just drawn stays unused
+            return Effect().reply(c.replyTo(),
+                    result(c, new Core.StartTransactionResponse(idTagInfo(c), same.transactionId())));
+        }
+        int txId = a.transactionId();
+        List<PileEvent> events = new ArrayList<>();
+        ChargingSession stale = s.openSessionOn(st.connectorId());
+        if (stale != null) {
+            events.addAll(closeByServer(stale, "Superseded", "SUPERSEDED", c.receivedAt()));
+        }
+        DataTypes.IdTagInfo info = idTagInfo(c);
+        events.add(new PileEvent.SessionStarted(txId, st.connectorId(), st.idTag(), info.status().wire(),
+                st.meterStart(), st.timestamp(), c.receivedAt(), st.reservationId()));
+        Long previous = s.lastRegisterWh().get(st.connectorId());
+        if (st.meterStart() == 0 && previous != null && previous > 0) {
+            events.add(new PileEvent.AlertRaised("START_READING_ZERO", "meterStart 0 after a register of "
+                    + previous + " Wh: energy is counted from " + previous + " Wh unless the register was reset",
+                    txId, c.receivedAt()));
+        }
+        violationAlerts(events, c, txId);
+        clockAlert(events, st.timestamp(), c, txId);
+        OcppAnswer answer = result(c, new Core.StartTransactionResponse(info, txId));
+        return Effect().persist(events).thenRun(ns -> {
+            forgetEnded(s, ns);
+            lastCheckpoint.put(txId, c.receivedAt());
+        }).thenReply(c.replyTo(), ns -> answer);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onStop(PileState s, PileCommand.FromCharger c,
+                                                     Core.StopTransactionRequest st) {
+        int txId = st.transactionId();
+        List<PileEvent> events = new ArrayList<>();
+        String reason = st.reason() == null ? "Local" : st.reason().wire();
+        ChargingSession open = s.sessions().get(txId);
+        ChargingSession ended = open == null ? s.endedSession(txId) : null;
+        boolean storeData;
+        if (open != null || (ended != null && ended.endedByServer())) {
+            ChargingSession base = open != null ? open : ended;
+            events.add(new PileEvent.SessionEnded(txId, st.meterStop(), st.timestamp(), reason,
+                    base.energyTo(st.meterStop()), "CHARGER", c.receivedAt()));
+            if (ended != null) {
+                events.add(new PileEvent.AlertRaised("SESSION_CORRECTED_BY_LATE_STOP", "transaction " + txId
+                        + " had been closed by " + ended.endedBy() + "; the charger's StopTransaction replaced its figures",
+                        txId, c.receivedAt()));
+            }
+            storeData = true;
+        } else if (ended != null || s.unknownStopRecorded(txId)) {
+            storeData = false; // the same StopTransaction again: stop once
+        } else {
+            events.add(new PileEvent.UnknownStopRecorded(txId, st.meterStop(), st.timestamp(), reason, st.idTag(),
+                    c.receivedAt()));
+            events.add(new PileEvent.AlertRaised("UNKNOWN_TRANSACTION_STOPPED", "StopTransaction for transaction "
+                    + txId + " which this server never started; answered normally", txId, c.receivedAt()));
+            storeData = true;
+        }
+        if (!events.isEmpty()) {
+            violationAlerts(events, c, txId);
+            clockAlert(events, st.timestamp(), c, txId);
+        }
+        DataTypes.IdTagInfo info = st.idTag() == null ? null : idTagInfo(c);
+        String answer = FrameCodec.callResult(c.messageId(), new Core.StopTransactionResponse(info));
+        int connector = open != null ? open.connectorId() : ended != null ? ended.connectorId() : 0;
+        List<MeterSample> samples = storeData
+                ? MeterReadings.samples(pileId, connector, txId, st.transactionData(), c.receivedAt()) : List.of();
+        if (events.isEmpty()) {
+            return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
+        }
+        return Effect().persist(events).thenRun(ns -> {
+            forgetEnded(s, ns);
+            writeThenAnswer(samples, c, answer);
+        }).thenNoReply();
+    }
+
+    private ReplyEffect<PileEvent, PileState> onMeterValues(PileState s, PileCommand.FromCharger c,
+                                                            Core.MeterValuesRequest mv) {
+        List<MeterSample> samples = MeterReadings.samples(pileId, mv.connectorId(), mv.transactionId(),
+                mv.meterValue(), c.receivedAt());
+        List<PileEvent> events = new ArrayList<>();
+        Instant newest = null;
+        for (MeterSample sample : samples) {
+            rememberLatest(sample);
+            newest = newest == null || sample.sampledAt().isAfter(newest) ? sample.sampledAt() : newest;
+            Long wh = MeterReadings.energyRegisterWh(sample);
+            if (wh != null && mv.transactionId() != null && s.sessions().containsKey(mv.transactionId())) {
+                long[] live = liveRegister.get(mv.transactionId());
+                if (live == null || sample.sampledAt().toEpochMilli() >= live[1]) {
+                    liveRegister.put(mv.transactionId(), new long[] {wh, sample.sampledAt().toEpochMilli()});
+                }
+            }
+        }
+        Integer tx = mv.transactionId();
+        if (tx != null && liveRegister.containsKey(tx)) {
+            Instant last = lastCheckpoint.getOrDefault(tx, Instant.EPOCH);
+            if (!c.receivedAt().isBefore(last.plus(services.settings().checkpointInterval()))) {
+                long[] live = liveRegister.get(tx);
+                events.add(new PileEvent.SessionEnergyCheckpoint(tx, live[0], Instant.ofEpochMilli(live[1])));
+                lastCheckpoint.put(tx, c.receivedAt());
+            }
+        }
+        violationAlerts(events, c, tx);
+        clockAlert(events, newest, c, tx);
+        String answer = FrameCodec.callResult(c.messageId(), new Core.MeterValuesResponse());
+        if (events.isEmpty()) {
+            return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
+        }
+        return Effect().persist(events).thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
+    }
+
+    private void rememberLatest(MeterSample sample) {
+        Map<String, PileView.LatestReading> byKey = latest.computeIfAbsent(sample.connectorId(), k -> new HashMap<>());
+        String key = sample.measurand() + "/" + (sample.phase() == null ? "" : sample.phase());
+        PileView.LatestReading was = byKey.get(key);
+        if (was == null || !sample.sampledAt().isBefore(was.sampledAt())) {
+            byKey.put(key, new PileView.LatestReading(sample.measurand(), sample.phase(), sample.unit(),
+                    sample.value(), sample.sampledAt()));
+        }
+    }
+
+    /** Answers only once the samples are committed to the telemetry table. */
+    private void writeThenAnswer(List<MeterSample> samples, PileCommand.FromCharger c, String answer) {
+        ActorRef<OcppAnswer> replyTo = c.replyTo();
+        if (samples.isEmpty()) {
+            replyTo.tell(new OcppAnswer(answer));
+            return;
+        }
+        services.telemetry().tell(new TelemetryWriter.Write(samples, failure -> replyTo.tell(failure == null
+                ? new OcppAnswer(answer)
+                : error(c, ErrorCode.InternalError, "meter values could not be stored"))));
+    }
+
+    private void violationAlerts(List<PileEvent> events, PileCommand.FromCharger c, Integer txId) {
+        for (Violation v : c.tolerated()) {
+            String kind = "format".equals(v.keyword()) ? "TIMESTAMP_WITHOUT_OFFSET" : "SCHEMA_VIOLATION_TOLERATED";
+            String action = Ocpp16.REGISTRY.forRequest(c.request()).name();
+            events.add(new PileEvent.AlertRaised(kind, action + " " + v.path() + ": " + v.message(), txId,
+                    c.receivedAt()));
+        }
+    }
+
+    private void clockAlert(List<PileEvent> events, Instant chargerTime, PileCommand.FromCharger c, Integer txId) {
+        if (chargerTime != null && chargerTime.isAfter(c.receivedAt().plus(services.settings().clockSkewTolerance()))) {
+            events.add(new PileEvent.AlertRaised("CLOCK_SKEW", "charger time " + chargerTime + " is ahead of server time "
+                    + c.receivedAt() + "; ordering uses the time of receipt", txId, c.receivedAt()));
+        }
+    }
+
+    // ---- command queue --------------------------------------------------------------------------------
+
+    private ReplyEffect<PileEvent, PileState> onSubmitCommand(PileState s, PileCommand.SubmitCommand c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), StatusReply.error(notFound()));
+        }
+        OcppAction action = Ocpp16.REGISTRY.byName(c.action()).orElse(null);
+        if (action == null || !action.callableBy(Direction.FROM_SERVER)) {
+            return Effect().reply(c.replyTo(), StatusReply.error("400 action: " + c.action()
+                    + " is not a server-to-charger OCPP 1.6 action"));
+        }
+        JsonNode payload;
+        try {
+            payload = OcppJson.MAPPER.readTree(c.payloadJson());
+        } catch (JsonProcessingException e) {
+            return Effect().reply(c.replyTo(), StatusReply.error("400 payload: not JSON"));
+        }
+        List<Violation> violations = Ocpp16.VALIDATOR.validate(action.schemaName(false), payload);
+        if (!violations.isEmpty()) {
+            Violation v = violations.get(0);
+            return Effect().reply(c.replyTo(), StatusReply.error("400 payload" + v.path().substring(1) + ": " + v.message()));
+        }
+        String id = UUID.randomUUID().toString();
+        return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now()))
+                .thenRun(ns -> {
+                    waiters.put(id, c.replyTo());
+                    unsent.put(id, new SessionMessage.SendCall(id, c.action(), c.payloadJson()));
+                    timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id),
+                            services.settings().commandTimeout());
+                    sendNextCommand();
+                })
+                .thenNoReply();
+    }
+
+    /** One outstanding CALL per charger: the oldest accepted command goes first. */
+    private void sendNextCommand() {
+        if (inFlight != null || session == null || unsent.isEmpty()) {
+            return;
+        }
+        SessionMessage.SendCall next = unsent.values().iterator().next();
+        unsent.remove(next.messageId());
+        inFlight = next.messageId();
+        session.tell(next);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onChargerAnswered(PileState s, PileCommand.ChargerAnswered a) {
+        CommandResult open = s.openCommands().get(a.messageId());
+        if (open == null || !a.messageId().equals(inFlight)) {
+            ctx.getLog().info("pile {}: answer to unknown call {} dropped", pileId, a.messageId());
+            return Effect().noReply();
+        }
+        String outcome;
+        String response = null;
+        String reason = null;
+        if (a.errorCode() != null) {
+            outcome = CommandResult.FAILED;
+            reason = "charger answered CALLERROR " + a.errorCode() + ": " + a.errorDescription();
+        } else {
+            JsonNode payload;
+            try {
+                payload = OcppJson.MAPPER.readTree(a.payloadJson());
+            } catch (JsonProcessingException e) {
+                payload = null;
+            }
+            CallReader.Read read = payload == null ? null
+                    : Ocpp16.READER.readResult(Ocpp16.action(open.action()), payload);
+            if (read instanceof CallReader.Answered) {
+                outcome = CommandResult.ANSWERED;
+                response = a.payloadJson();
+            } else {
+                outcome = CommandResult.FAILED;
+                reason = "invalid answer from charger: " + (read instanceof CallReader.Refused r
+                        ? r.code() + " " + r.description() : "not JSON");
+                response = a.payloadJson();
+            }
+        }
+        return complete(a.messageId(), outcome, response, reason);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onCommandTimedOut(PileState s, PileCommand.CommandTimedOut t) {
+        if (!s.openCommands().containsKey(t.commandId())) {
+            return Effect().noReply();
+        }
+        long seconds = services.settings().commandTimeout().toSeconds();
+        String reason = t.commandId().equals(inFlight)
+                ? "timeout: the charger did not answer within " + seconds + " s"
+                : "timeout: the charger was not connected to take the call within " + seconds + " s";
+        return complete(t.commandId(), CommandResult.FAILED, null, reason);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onFailInterrupted(PileState s, PileCommand.FailInterruptedCommands f) {
+        List<PileEvent> events = new ArrayList<>();
+        for (String id : f.commandIds()) {
+            if (s.openCommands().containsKey(id)) {
+                events.add(new PileEvent.CommandCompleted(id, CommandResult.FAILED, null,
+                        "interrupted: the server restarted before the charger answered", now()));
+            }
+        }
+        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+    }
+
+    private ReplyEffect<PileEvent, PileState> complete(String id, String outcome, String response, String reason) {
+        return Effect().persist(new PileEvent.CommandCompleted(id, outcome, response, reason, now()))
+                .thenRun(ns -> {
+                    timers.cancel(id);
+                    unsent.remove(id);
+                    if (id.equals(inFlight)) {
+                        inFlight = null;
+                    }
+                    ActorRef<StatusReply<CommandResult>> waiter = waiters.remove(id);
+                    CommandResult result = ns.recentCommands().get(ns.recentCommands().size() - 1);
+                    if (waiter != null) {
+                        waiter.tell(StatusReply.success(result));
+                    }
+                    sendNextCommand();
+                })
+                .thenNoReply();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private Instant now() {
+        return services.clock().instant();
+    }
+
+    private String notFound() {
+        return "404 pile " + pileId + " does not exist";
+    }
+
+    private static DataTypes.IdTagInfo idTagInfo(PileCommand.FromCharger c) {
+        return c.idTagInfo() != null ? c.idTagInfo()
+                : new DataTypes.IdTagInfo(DataTypes.AuthorizationStatus.INVALID, null, null);
+    }
+
+    private static OcppAnswer result(PileCommand.FromCharger c, Object response) {
+        return new OcppAnswer(FrameCodec.callResult(c.messageId(), response));
+    }
+
+    private static OcppAnswer error(PileCommand.FromCharger c, ErrorCode code, String description) {
+        return new OcppAnswer(FrameCodec.callError(c.messageId(), code, description));
+    }
+
+    private PileView view(PileState s) {
+        Map<Integer, List<PileView.LatestReading>> meter = new HashMap<>();
+        latest.forEach((connector, byKey) -> meter.put(connector, List.copyOf(byKey.values())));
+        List<ChargingSession> active = new ArrayList<>();
+        for (ChargingSession open : s.sessions().values()) {
+            long[] live = liveRegister.get(open.transactionId());
+            active.add(live == null ? open : open.withReading(live[0], Instant.ofEpochMilli(live[1])));
+        }
+        return new PileView(pileId, s.chargerNumber(), s.identity(), session != null, lastSeen, remoteAddress,
+                s.boot(), s.connectors().values(), active, s.endedSessions(), meter, s.alerts(), s.unknownStops(),
+                s.firmwareStatus(), s.diagnosticsStatus(), s.openCommands().values(), s.recentCommands());
+    }
+}

@@ -1,0 +1,64 @@
+package io.chargeplane.control.charger;
+
+import io.chargeplane.control.CborSerializable;
+import java.time.Instant;
+
+/** Facts a Pile entity remembers. Heartbeats, repeated statuses and meter samples are not among them. */
+public sealed interface PileEvent extends CborSerializable {
+
+    record PileCreated(String pileId, String chargerNumber, Instant at) implements PileEvent {
+    }
+
+    record DeviceAttached(String identity, Instant at) implements PileEvent {
+    }
+
+    /** Boot information changed (first boot, or new firmware, serial, vendor or model). */
+    record BootInfoChanged(String vendor, String model, String serialNumber, String firmwareVersion, Instant at)
+            implements PileEvent {
+    }
+
+    /** Connector 0 is the whole charger. {@code chargerTimestamp} may be null; ordering uses {@code receivedAt}. */
+    record ConnectorStatusChanged(int connectorId, String status, String errorCode, String info,
+                                  String vendorErrorCode, Instant chargerTimestamp, Instant receivedAt)
+            implements PileEvent {
+    }
+
+    record SessionStarted(int transactionId, int connectorId, String idTag, String authorization, long meterStart,
+                          Instant startedAt, Instant receivedAt, Integer reservationId) implements PileEvent {
+    }
+
+    /** The latest energy register of an open session, persisted now and then so a crash does not lose it. */
+    record SessionEnergyCheckpoint(int transactionId, long meterWh, Instant readAt) implements PileEvent {
+    }
+
+    /**
+     * A session ended. {@code endedBy}: CHARGER (its StopTransaction), REBOOT or SUPERSEDED (closed by the
+     * server from the last known reading). A charger's late StopTransaction for a server-closed session
+     * corrects it with the charger's own figures.
+     */
+    record SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
+                        String endedBy, Instant receivedAt) implements PileEvent {
+    }
+
+    /** A StopTransaction for a transaction this server never started: answered normally, kept for operators. */
+    record UnknownStopRecorded(int transactionId, long meterStop, Instant stoppedAt, String reason, String idTag,
+                               Instant receivedAt) implements PileEvent {
+    }
+
+    /** Something operators should look at: tolerated schema violations, clock skew, zero start reading, ... */
+    record AlertRaised(String kind, String detail, Integer transactionId, Instant at) implements PileEvent {
+    }
+
+    record FirmwareStatusChanged(String status, Instant at) implements PileEvent {
+    }
+
+    record DiagnosticsStatusChanged(String status, Instant at) implements PileEvent {
+    }
+
+    record CommandAccepted(String commandId, String action, String payloadJson, Instant at) implements PileEvent {
+    }
+
+    record CommandCompleted(String commandId, String outcome, String responseJson, String reason, Instant at)
+            implements PileEvent {
+    }
+}

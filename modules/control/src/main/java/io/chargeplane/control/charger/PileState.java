@@ -1,0 +1,183 @@
+package io.chargeplane.control.charger;
+
+import io.chargeplane.control.CborSerializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The persisted state of a pile, rebuilt from its events. Immutable: every event yields a new state.
+ * Live-only facts (the socket, last seen, latest meter values) live in the entity, not here.
+ */
+public record PileState(String pileId, String chargerNumber, String identity, BootInfo boot,
+                        Map<Integer, Connector> connectors, Map<Integer, ChargingSession> sessions,
+                        List<ChargingSession> endedSessions, Map<Integer, Long> lastRegisterWh, List<Alert> alerts,
+                        List<PileEvent.UnknownStopRecorded> unknownStops, String firmwareStatus,
+                        String diagnosticsStatus, Map<String, CommandResult> openCommands,
+                        List<CommandResult> recentCommands) implements CborSerializable {
+
+    static final int KEEP_ENDED = 20;
+    static final int KEEP_ALERTS = 50;
+    static final int KEEP_UNKNOWN_STOPS = 20;
+    static final int KEEP_COMMANDS = 20;
+
+    public record BootInfo(String vendor, String model, String serialNumber, String firmwareVersion, Instant at) {
+    }
+
+    public record Connector(int connectorId, String status, String errorCode, String info, String vendorErrorCode,
+                            Instant chargerTimestamp, Instant receivedAt) {
+    }
+
+    public record Alert(String kind, String detail, Integer transactionId, Instant at) {
+    }
+
+    public static PileState empty() {
+        return new PileState(null, null, null, null, Map.of(), Map.of(), List.of(), Map.of(), List.of(), List.of(),
+                null, null, Map.of(), List.of());
+    }
+
+    public boolean exists() {
+        return pileId != null;
+    }
+
+    public ChargingSession openSessionOn(int connectorId) {
+        return sessions.values().stream().filter(s -> s.connectorId() == connectorId).findFirst().orElse(null);
+    }
+
+    /** A session (open or recently ended) started by exactly this StartTransaction. */
+    public ChargingSession sameStart(int connector, String idTag, long meterStart, Instant timestamp) {
+        for (ChargingSession s : sessions.values()) {
+            if (s.isSameStart(connector, idTag, meterStart, timestamp)) {
+                return s;
+            }
+        }
+        for (ChargingSession s : endedSessions) {
+            if (s.isSameStart(connector, idTag, meterStart, timestamp)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public ChargingSession endedSession(int transactionId) {
+        return endedSessions.stream().filter(s -> s.transactionId() == transactionId).findFirst().orElse(null);
+    }
+
+    public boolean unknownStopRecorded(int transactionId) {
+        return unknownStops.stream().anyMatch(u -> u.transactionId() == transactionId);
+    }
+
+    public PileState apply(PileEvent event) {
+        if (event instanceof PileEvent.PileCreated e) {
+            return with(e.pileId(), e.chargerNumber(), identity, boot);
+        } else if (event instanceof PileEvent.DeviceAttached e) {
+            return with(pileId, chargerNumber, e.identity(), boot);
+        } else if (event instanceof PileEvent.BootInfoChanged e) {
+            return with(pileId, chargerNumber, identity,
+                    new BootInfo(e.vendor(), e.model(), e.serialNumber(), e.firmwareVersion(), e.at()));
+        } else if (event instanceof PileEvent.ConnectorStatusChanged e) {
+            Map<Integer, Connector> c = new TreeMap<>(connectors);
+            c.put(e.connectorId(), new Connector(e.connectorId(), e.status(), e.errorCode(), e.info(),
+                    e.vendorErrorCode(), e.chargerTimestamp(), e.receivedAt()));
+            return new PileState(pileId, chargerNumber, identity, boot, Map.copyOf(c), sessions, endedSessions,
+                    lastRegisterWh, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands,
+                    recentCommands);
+        } else if (event instanceof PileEvent.SessionStarted e) {
+            Long previous = lastRegisterWh.get(e.connectorId());
+            Long suspect = e.meterStart() == 0 && previous != null && previous > 0 ? previous : null;
+            ChargingSession s = new ChargingSession(e.transactionId(), e.connectorId(), e.idTag(), e.authorization(),
+                    e.meterStart(), e.startedAt(), null, null, null, null, null, null, null, suspect);
+            Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
+            m.put(e.transactionId(), s);
+            return withSessions(m, endedSessions, put(lastRegisterWh, e.connectorId(), e.meterStart()));
+        } else if (event instanceof PileEvent.SessionEnergyCheckpoint e) {
+            ChargingSession s = sessions.get(e.transactionId());
+            if (s == null) {
+                return this;
+            }
+            Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
+            m.put(e.transactionId(), s.withReading(e.meterWh(), e.readAt()));
+            return withSessions(m, endedSessions, put(lastRegisterWh, s.connectorId(), e.meterWh()));
+        } else if (event instanceof PileEvent.SessionEnded e) {
+            ChargingSession open = sessions.get(e.transactionId());
+            ChargingSession base = open != null ? open : endedSession(e.transactionId());
+            if (base == null) {
+                return this;
+            }
+            ChargingSession ended = base.ended(e.meterStop(), e.stoppedAt(), e.reason(), e.energyWh(), e.endedBy());
+            Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
+            m.remove(e.transactionId());
+            List<ChargingSession> done = new ArrayList<>(endedSessions);
+            done.removeIf(s -> s.transactionId() == e.transactionId());
+            done.add(ended);
+            return withSessions(m, last(done, KEEP_ENDED), put(lastRegisterWh, base.connectorId(), e.meterStop()));
+        } else if (event instanceof PileEvent.UnknownStopRecorded e) {
+            List<PileEvent.UnknownStopRecorded> u = new ArrayList<>(unknownStops);
+            u.add(e);
+            return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
+                    lastRegisterWh, alerts, last(u, KEEP_UNKNOWN_STOPS), firmwareStatus, diagnosticsStatus,
+                    openCommands, recentCommands);
+        } else if (event instanceof PileEvent.AlertRaised e) {
+            List<Alert> a = new ArrayList<>(alerts);
+            a.add(new Alert(e.kind(), e.detail(), e.transactionId(), e.at()));
+            return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
+                    lastRegisterWh, last(a, KEEP_ALERTS), unknownStops, firmwareStatus, diagnosticsStatus,
+                    openCommands, recentCommands);
+        } else if (event instanceof PileEvent.FirmwareStatusChanged e) {
+            return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
+                    lastRegisterWh, alerts, unknownStops, e.status(), diagnosticsStatus, openCommands,
+                    recentCommands);
+        } else if (event instanceof PileEvent.DiagnosticsStatusChanged e) {
+            return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
+                    lastRegisterWh, alerts, unknownStops, firmwareStatus, e.status(), openCommands,
+                    recentCommands);
+        } else if (event instanceof PileEvent.CommandAccepted e) {
+            Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
+            m.put(e.commandId(), new CommandResult(e.commandId(), e.action(), CommandResult.PENDING, null, null,
+                    e.at(), null));
+            return withCommands(m, recentCommands);
+        } else if (event instanceof PileEvent.CommandCompleted e) {
+            CommandResult open = openCommands.get(e.commandId());
+            if (open == null) {
+                return this;
+            }
+            Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
+            m.remove(e.commandId());
+            List<CommandResult> recent = new ArrayList<>(recentCommands);
+            recent.add(new CommandResult(e.commandId(), open.action(), e.outcome(), e.responseJson(), e.reason(),
+                    open.acceptedAt(), e.at()));
+            return withCommands(m, last(recent, KEEP_COMMANDS));
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    private PileState with(String id, String number, String ident, BootInfo b) {
+        return new PileState(id, number, ident, b, connectors, sessions, endedSessions, lastRegisterWh, alerts,
+                unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands);
+    }
+
+    private PileState withSessions(Map<Integer, ChargingSession> open, List<ChargingSession> ended,
+                                   Map<Integer, Long> registers) {
+        return new PileState(pileId, chargerNumber, identity, boot, connectors, Map.copyOf(open), List.copyOf(ended),
+                registers, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands);
+    }
+
+    private PileState withCommands(Map<String, CommandResult> open, List<CommandResult> recent) {
+        return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
+                lastRegisterWh, alerts, unknownStops, firmwareStatus, diagnosticsStatus,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open)), List.copyOf(recent));
+    }
+
+    private static <K, V> Map<K, V> put(Map<K, V> m, K k, V v) {
+        Map<K, V> copy = new java.util.HashMap<>(m);
+        copy.put(k, v);
+        return Map.copyOf(copy);
+    }
+
+    private static <T> List<T> last(List<T> list, int n) {
+        return List.copyOf(list.size() <= n ? list : list.subList(list.size() - n, list.size()));
+    }
+}

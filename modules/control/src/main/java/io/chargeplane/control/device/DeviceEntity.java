@@ -1,0 +1,145 @@
+package io.chargeplane.control.device;
+
+import io.chargeplane.control.CborSerializable;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * A physical device, keyed by the OCPP identity it connects with. Knows which pile it is bound to; serialises
+ * claims on its identity so that one identity is bound to at most one pile. A lookup of an identity that was
+ * never bound writes nothing and stops the entity again.
+ */
+public final class DeviceEntity
+        extends EventSourcedBehaviorWithEnforcedReplies<DeviceEntity.Command, DeviceEntity.Event, DeviceEntity.State> {
+    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Device");
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /** Which pile is this identity bound to? */
+    public record Lookup(ActorRef<Binding> replyTo) implements Command {
+    }
+
+    /** Bind this identity to a pile (first half of the binding saga). */
+    public record Claim(String pileId, ActorRef<StatusReply<Binding>> replyTo) implements Command {
+    }
+
+    /** Compensation: the pile refused, give the identity back. */
+    public record Release(String pileId, ActorRef<StatusReply<Binding>> replyTo) implements Command {
+    }
+
+    /** The serial number from a BootNotification, recorded and compared (never the key). */
+    public record RecordSerial(String serialNumber) implements Command {
+    }
+
+    public sealed interface Event extends CborSerializable {
+    }
+
+    public record Bound(String pileId, Instant at) implements Event {
+    }
+
+    public record Released(String pileId, Instant at) implements Event {
+    }
+
+    public record SerialRecorded(String serialNumber, Instant at) implements Event {
+    }
+
+    public record State(String pileId, String serialNumber) implements CborSerializable {
+    }
+
+    /** {@code pileId} null: not bound. */
+    public record Binding(String identity, String pileId, String serialNumber) implements CborSerializable {
+        public boolean bound() {
+            return pileId != null;
+        }
+    }
+
+    public static void init(ActorSystem<?> system, Clock clock) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+    }
+
+    public static Behavior<Command> create(String identity, Clock clock) {
+        return new DeviceEntity(identity, clock);
+    }
+
+    private final String identity;
+    private final Clock clock;
+
+    private DeviceEntity(String identity, Clock clock) {
+        super(PersistenceId.of(ENTITY_KEY.name(), identity));
+        this.identity = identity;
+        this.clock = clock;
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(null, null);
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(Bound.class, (s, e) -> new State(e.pileId(), s.serialNumber()))
+                .onEvent(Released.class, (s, e) -> new State(null, s.serialNumber()))
+                .onEvent(SerialRecorded.class, (s, e) -> new State(s.pileId(), e.serialNumber()))
+                .build();
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Lookup.class, this::onLookup)
+                .onCommand(Claim.class, this::onClaim)
+                .onCommand(Release.class, this::onRelease)
+                .onCommand(RecordSerial.class, (s, c) -> Objects.equals(s.serialNumber(), c.serialNumber())
+                        || c.serialNumber() == null
+                        ? Effect().noReply()
+                        : Effect().persist(new SerialRecorded(c.serialNumber(), clock.instant())).thenNoReply())
+                .build();
+    }
+
+    private ReplyEffect<Event, State> onLookup(State s, Lookup c) {
+        Binding b = binding(s);
+        if (s.pileId() == null && s.serialNumber() == null) {
+            return Effect().stop().thenReply(c.replyTo(), ns -> b); // nothing to keep in memory for a stranger
+        }
+        return Effect().reply(c.replyTo(), b);
+    }
+
+    private ReplyEffect<Event, State> onClaim(State s, Claim c) {
+        if (c.pileId().equals(s.pileId())) {
+            return Effect().reply(c.replyTo(), StatusReply.success(binding(s)));
+        }
+        if (s.pileId() != null) {
+            return Effect().reply(c.replyTo(),
+                    StatusReply.error("409 device " + identity + " is already bound to pile " + s.pileId()));
+        }
+        return Effect().persist(new Bound(c.pileId(), clock.instant()))
+                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns)));
+    }
+
+    private ReplyEffect<Event, State> onRelease(State s, Release c) {
+        if (!c.pileId().equals(s.pileId())) {
+            return Effect().reply(c.replyTo(), StatusReply.success(binding(s)));
+        }
+        return Effect().persist(new Released(c.pileId(), clock.instant()))
+                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns)));
+    }
+
+    private Binding binding(State s) {
+        return new Binding(identity, s.pileId(), s.serialNumber());
+    }
+}

@@ -1,0 +1,116 @@
+package io.chargeplane.control.idtag;
+
+import io.chargeplane.control.CborSerializable;
+import io.chargeplane.ocpp.v16.DataTypes;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+
+/** An id tag (RFID card or app token) that Authorize, StartTransaction and StopTransaction check. */
+public final class IdTagEntity
+        extends EventSourcedBehaviorWithEnforcedReplies<IdTagEntity.Command, IdTagEntity.Event, IdTagEntity.State> {
+    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "IdTag");
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /** Create or change the tag. {@code status}: Accepted, Blocked, Expired or Invalid. */
+    public record Put(String status, Instant expiryDate, String parentIdTag, ActorRef<StatusReply<TagView>> replyTo)
+            implements Command {
+    }
+
+    public record Get(ActorRef<StatusReply<TagView>> replyTo) implements Command {
+    }
+
+    /** The idTagInfo to answer a charger with, at {@code at}. */
+    public record Authorize(Instant at, ActorRef<DataTypes.IdTagInfo> replyTo) implements Command {
+    }
+
+    public sealed interface Event extends CborSerializable {
+    }
+
+    public record TagPut(String status, Instant expiryDate, String parentIdTag, Instant at) implements Event {
+    }
+
+    public record State(String status, Instant expiryDate, String parentIdTag) implements CborSerializable {
+        boolean exists() {
+            return status != null;
+        }
+    }
+
+    public record TagView(String idTag, String status, Instant expiryDate, String parentIdTag) implements CborSerializable {
+    }
+
+    public static void init(ActorSystem<?> system, Clock clock) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+    }
+
+    public static Behavior<Command> create(String idTag, Clock clock) {
+        return new IdTagEntity(idTag, clock);
+    }
+
+    private final String idTag;
+    private final Clock clock;
+
+    private IdTagEntity(String idTag, Clock clock) {
+        super(PersistenceId.of(ENTITY_KEY.name(), idTag));
+        this.idTag = idTag;
+        this.clock = clock;
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(null, null, null);
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(TagPut.class, (s, e) -> new State(e.status(), e.expiryDate(), e.parentIdTag()))
+                .build();
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Put.class, (s, c) -> {
+                    try {
+                        DataTypes.AuthorizationStatus.valueOf(c.status().toUpperCase(java.util.Locale.ROOT));
+                    } catch (RuntimeException e) {
+                        return Effect().reply(c.replyTo(),
+                                StatusReply.error("400 status: must be Accepted, Blocked, Expired or Invalid"));
+                    }
+                    return Effect().persist(new TagPut(c.status(), c.expiryDate(), c.parentIdTag(), clock.instant()))
+                            .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+                })
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists()
+                        ? StatusReply.success(view(s)) : StatusReply.error("404 id tag " + idTag + " does not exist")))
+                .onCommand(Authorize.class, (s, c) -> Effect().reply(c.replyTo(), info(s, c.at())))
+                .build();
+    }
+
+    private DataTypes.IdTagInfo info(State s, Instant at) {
+        if (!s.exists()) {
+            return new DataTypes.IdTagInfo(DataTypes.AuthorizationStatus.INVALID, null, null);
+        }
+        DataTypes.AuthorizationStatus status = DataTypes.AuthorizationStatus.valueOf(s.status().toUpperCase(java.util.Locale.ROOT));
+        if (status == DataTypes.AuthorizationStatus.ACCEPTED && s.expiryDate() != null && !at.isBefore(s.expiryDate())) {
+            status = DataTypes.AuthorizationStatus.EXPIRED;
+        }
+        return new DataTypes.IdTagInfo(status, s.expiryDate(), s.parentIdTag());
+    }
+
+    private TagView view(State s) {
+        return new TagView(idTag, s.status(), s.expiryDate(), s.parentIdTag());
+    }
+}

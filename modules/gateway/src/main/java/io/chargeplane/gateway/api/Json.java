@@ -1,0 +1,74 @@
+package io.chargeplane.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chargeplane.ocpp.OcppJson;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Reading request bodies field by field, so that every error names its field. */
+final class Json {
+    static final ObjectMapper MAPPER = OcppJson.MAPPER;
+
+    private Json() {
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new BadRequest(null, "a JSON object body is required");
+        }
+        try {
+            JsonNode n = MAPPER.readTree(body);
+            if (!n.isObject()) {
+                throw new BadRequest(null, "the body must be a JSON object");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw new BadRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static String text(JsonNode body, String field, boolean required, int maxLength) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest(field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new BadRequest(field, field + " must be a non-empty string");
+        }
+        if (v.asText().length() > maxLength) {
+            throw new BadRequest(field, field + " must be at most " + maxLength + " characters");
+        }
+        return v.asText();
+    }
+
+    static Integer integer(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest(field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isInt()) {
+            throw new BadRequest(field, field + " must be an integer");
+        }
+        return v.asInt();
+    }
+
+    static Instant instant(JsonNode body, String field) {
+        String t = text(body, field, false, 40);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadRequest(field, field + " must be an RFC 3339 date-time with offset");
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package io.chargeplane.gateway.ocpp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.chargeplane.control.Control;
+import io.chargeplane.control.charger.OcppAnswer;
+import io.chargeplane.control.charger.PileCommand;
+import io.chargeplane.control.charger.PileEntity;
+import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.control.device.DeviceEntity;
+import io.chargeplane.control.idtag.IdTagEntity;
+import io.chargeplane.control.unbound.UnboundIdentities;
+import io.chargeplane.ocpp.CallReader;
+import io.chargeplane.ocpp.ErrorCode;
+import io.chargeplane.ocpp.Frame;
+import io.chargeplane.ocpp.FrameCodec;
+import io.chargeplane.ocpp.OcppJson;
+import io.chargeplane.ocpp.v16.Core;
+import io.chargeplane.ocpp.v16.DataTypes;
+import io.chargeplane.ocpp.v16.Ocpp16;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * One per charger WebSocket, on the node that holds the socket. Decodes and validates frames with the pure
+ * codec, answers what needs no state (Heartbeat, DataTransfer), and forwards everything else to the charger's
+ * entities, one call at a time so that the charger's order is kept. Holds no business state.
+ */
+public final class ChargerSession extends AbstractBehavior<SessionMessage> {
+
+    /** Stream protocol: frames in (with back-pressure), socket out. */
+    record StreamInit(ActorRef<Ack> ackTo) implements SessionMessage {
+    }
+
+    record FrameIn(String text, ActorRef<Ack> ackTo) implements SessionMessage {
+    }
+
+    record StreamDone() implements SessionMessage {
+    }
+
+    record StreamFailed(Throwable cause) implements SessionMessage {
+    }
+
+    record OutboundReady(ActorRef<Outbound> out) implements SessionMessage {
+    }
+
+    /** Server shutdown: close with 1001 so that the charger reconnects elsewhere. */
+    record GoingAway() implements SessionMessage {
+    }
+
+    enum Ack { INSTANCE }
+
+    sealed interface Outbound {
+    }
+
+    record Text(String frame) implements Outbound {
+    }
+
+    record Complete() implements Outbound {
+    }
+
+    private record BindingFound(DeviceEntity.Binding binding) implements SessionMessage {
+    }
+
+    private record BindingFailed(Throwable cause) implements SessionMessage {
+    }
+
+    private record Answered(String frame) implements SessionMessage {
+    }
+
+    private record Authorized(Frame.Call call, CallReader.Accepted read, DataTypes.IdTagInfo info)
+            implements SessionMessage {
+    }
+
+    private record Reattach() implements SessionMessage {
+    }
+
+    private final String identity;
+    private final String remoteAddress;
+    private final Control control;
+    private final OcppSettings settings;
+    private final WsCloser closer;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final List<String> pendingOut = new ArrayList<>();
+    private final Map<String, String> callsToCharger = new HashMap<>();
+    private ActorRef<Outbound> out;
+    private ActorRef<Ack> heldAck;
+    private DeviceEntity.Binding binding;
+    private EntityRef<PileCommand> pile;
+    private boolean busy;
+    private int unreadable;
+    private boolean closing;
+
+    public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
+                                                  OcppSettings settings, WsCloser closer) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
+            return new ChargerSession(ctx, identity, remoteAddress, control, settings, closer);
+        }));
+    }
+
+    private ChargerSession(ActorContext<SessionMessage> ctx, String identity, String remoteAddress, Control control,
+                           OcppSettings settings, WsCloser closer) {
+        super(ctx);
+        this.identity = identity;
+        this.remoteAddress = remoteAddress;
+        this.control = control;
+        this.settings = settings;
+        this.closer = closer;
+        ctx.ask(DeviceEntity.Binding.class, control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity),
+                settings.askTimeout(), DeviceEntity.Lookup::new,
+                (b, err) -> b != null ? new BindingFound(b) : new BindingFailed(err));
+    }
+
+    @Override
+    public Receive<SessionMessage> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamInit.class, m -> {
+                    m.ackTo().tell(Ack.INSTANCE);
+                    return this;
+                })
+                .onMessage(FrameIn.class, this::onFrame)
+                .onMessage(OutboundReady.class, m -> {
+                    out = m.out();
+                    pendingOut.forEach(f -> out.tell(new Text(f)));
+                    pendingOut.clear();
+                    return this;
+                })
+                .onMessage(BindingFound.class, this::onBinding)
+                .onMessage(BindingFailed.class, m -> {
+                    getContext().getLog().warn("{}: binding lookup failed: {}", identity, m.cause().toString());
+                    closer.close(1011, "binding lookup failed, try again");
+                    return this;
+                })
+                .onMessage(Answered.class, m -> {
+                    send(m.frame());
+                    busy = false;
+                    return processNext();
+                })
+                .onMessage(Authorized.class, m -> forward(m.call(), m.read(), m.info()))
+                .onMessage(SessionMessage.SendCall.class, this::onSendCall)
+                .onMessage(SessionMessage.Replaced.class, m -> close(1000, m.reason()))
+                .onMessage(GoingAway.class, m -> close(1001, "server shutting down"))
+                .onMessage(Reattach.class, m -> {
+                    if (pile != null) {
+                        pile.tell(new PileCommand.Seen(identity, getContext().getSelf(), now()));
+                    }
+                    return this;
+                })
+                .onMessage(StreamDone.class, m -> stop())
+                .onMessage(StreamFailed.class, m -> stop())
+                .build();
+    }
+
+    private Behavior<SessionMessage> close(int code, String reason) {
+        closing = true;
+        closer.close(code, reason);
+        return this;
+    }
+
+    private Behavior<SessionMessage> stop() {
+        if (pile != null) {
+            pile.tell(new PileCommand.Disconnected(getContext().getSelf()));
+        }
+        return Behaviors.stopped();
+    }
+
+    private Behavior<SessionMessage> onBinding(BindingFound m) {
+        binding = m.binding();
+        if (binding.bound()) {
+            pile = control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId());
+            pile.tell(new PileCommand.Connected(identity, getContext().getSelf(), remoteAddress));
+        }
+        return processNext();
+    }
+
+    private Behavior<SessionMessage> onFrame(FrameIn m) {
+        queue.add(m.text());
+        if (queue.size() < settings.maxQueuedFrames()) {
+            m.ackTo().tell(Ack.INSTANCE);
+        } else {
+            heldAck = m.ackTo();
+        }
+        return processNext();
+    }
+
+    /** Handles queued frames until one needs an entity's answer. */
+    private Behavior<SessionMessage> processNext() {
+        while (!busy && binding != null && !queue.isEmpty() && !closing) {
+            handle(queue.poll());
+        }
+        if (heldAck != null && queue.size() < settings.maxQueuedFrames()) {
+            heldAck.tell(Ack.INSTANCE);
+            heldAck = null;
+        }
+        return this;
+    }
+
+    private void handle(String text) {
+        FrameCodec.Decoded decoded = FrameCodec.decode(text);
+        if (decoded instanceof FrameCodec.Malformed bad) {
+            if (!bad.idReadable()) {
+                unreadable++;
+                getContext().getLog().warn("{}: unreadable frame #{} ({}) dropped", identity, unreadable, bad.description());
+                if (unreadable >= settings.maxUnreadableFrames()) {
+                    close(1002, "too many unreadable frames");
+                }
+            } else if (bad.answerable()) {
+                send(FrameCodec.callError(bad.messageId(), ErrorCode.FormationViolation, bad.description()));
+            } else {
+                getContext().getLog().info("{}: malformed answer {} dropped: {}", identity, bad.messageId(), bad.description());
+            }
+            return;
+        }
+        Frame frame = ((FrameCodec.Ok) decoded).frame();
+        if (frame instanceof Frame.Call call) {
+            onCall(call);
+        } else {
+            onAnswer(frame);
+        }
+    }
+
+    private void onAnswer(Frame frame) {
+        if (callsToCharger.remove(frame.messageId()) == null || pile == null) {
+            getContext().getLog().info("{}: answer to unknown call {} dropped", identity, frame.messageId());
+            return;
+        }
+        if (frame instanceof Frame.CallResult r) {
+            pile.tell(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(), null, null, now()));
+        } else {
+            Frame.CallError e = (Frame.CallError) frame;
+            pile.tell(new PileCommand.ChargerAnswered(e.messageId(), null, e.code().name(), e.description(), now()));
+        }
+    }
+
+    private void onCall(Frame.Call call) {
+        CallReader.Read read = Ocpp16.READER.read(call);
+        if (read instanceof CallReader.Refused refused) {
+            send(FrameCodec.callError(call.messageId(), refused.code(), refused.description(), refused.details()));
+            return;
+        }
+        CallReader.Accepted accepted = (CallReader.Accepted) read;
+        Object request = accepted.request();
+        if (!binding.bound()) {
+            onCallFromStranger(call, request);
+            return;
+        }
+        if (request instanceof Core.HeartbeatRequest) {
+            pile.tell(new PileCommand.Seen(identity, getContext().getSelf(), now()));
+            send(FrameCodec.callResult(call.messageId(), new Core.HeartbeatResponse(now())));
+        } else if (request instanceof Core.DataTransferRequest dt) {
+            boolean known = control.settings().dataTransferVendors().contains(dt.vendorId());
+            send(FrameCodec.callResult(call.messageId(), new Core.DataTransferResponse(known
+                    ? DataTypes.DataTransferStatus.ACCEPTED : DataTypes.DataTransferStatus.UNKNOWN_VENDOR_ID, null)));
+        } else if (request instanceof Core.AuthorizeRequest a) {
+            authorizeThen(call, accepted, a.idTag());
+        } else if (request instanceof Core.StartTransactionRequest s) {
+            authorizeThen(call, accepted, s.idTag());
+        } else if (request instanceof Core.StopTransactionRequest s && s.idTag() != null) {
+            authorizeThen(call, accepted, s.idTag());
+        } else {
+            if (request instanceof Core.BootNotificationRequest boot) {
+                String serial = boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber()
+                        : boot.chargeBoxSerialNumber();
+                control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                        .tell(new DeviceEntity.RecordSerial(serial));
+            }
+            forward(call, accepted, null);
+        }
+    }
+
+    /** An identity without a binding: BootNotification answered Rejected (or Pending), anything else SecurityError. */
+    private void onCallFromStranger(Frame.Call call, Object request) {
+        if (request instanceof Core.BootNotificationRequest boot) {
+            control.unbound().tell(new UnboundIdentities.Sighting(identity, now(), remoteAddress,
+                    boot.chargePointVendor(), boot.chargePointModel(),
+                    boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber() : boot.chargeBoxSerialNumber()));
+            DataTypes.RegistrationStatus status = "Pending".equals(control.settings().unknownBootStatus())
+                    ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
+            send(FrameCodec.callResult(call.messageId(), new Core.BootNotificationResponse(status, now(),
+                    (double) control.settings().heartbeatInterval().toSeconds())));
+        } else {
+            control.unbound().tell(new UnboundIdentities.Sighting(identity, now(), remoteAddress, null, null, null));
+            send(FrameCodec.callError(call.messageId(), ErrorCode.SecurityError,
+                    "identity " + identity + " is not bound to a charger"));
+        }
+    }
+
+    private void authorizeThen(Frame.Call call, CallReader.Accepted read, String idTag) {
+        busy = true;
+        getContext().ask(DataTypes.IdTagInfo.class, control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, idTag),
+                settings.askTimeout(), replyTo -> new IdTagEntity.Authorize(now(), replyTo),
+                (info, err) -> {
+                    if (info != null) {
+                        return new Authorized(call, read, info);
+                    }
+                    return new Answered(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
+                            "authorization lookup failed"));
+                });
+    }
+
+    private Behavior<SessionMessage> forward(Frame.Call call, CallReader.Accepted read, DataTypes.IdTagInfo info) {
+        if (read.request() instanceof Core.AuthorizeRequest) {
+            send(FrameCodec.callResult(call.messageId(), new Core.AuthorizeResponse(info)));
+            busy = false;
+            return processNext();
+        }
+        busy = true;
+        Instant receivedAt = now();
+        getContext().ask(OcppAnswer.class, pile, settings.askTimeout(),
+                replyTo -> new PileCommand.FromCharger(identity, call.messageId(), read.request(), read.tolerated(),
+                        info, receivedAt, getContext().getSelf(), replyTo),
+                (answer, err) -> new Answered(answer != null ? answer.frame()
+                        : FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
+                        "the charger's state could not be updated; retry later")));
+        return this;
+    }
+
+    private Behavior<SessionMessage> onSendCall(SessionMessage.SendCall c) {
+        try {
+            callsToCharger.put(c.messageId(), c.action());
+            send(FrameCodec.encode(new Frame.Call(c.messageId(), c.action(), OcppJson.MAPPER.readTree(c.payloadJson()))));
+        } catch (JsonProcessingException e) {
+            getContext().getLog().error("{}: command {} has an unreadable payload", identity, c.messageId());
+        }
+        return this;
+    }
+
+    private void send(String frame) {
+        if (out == null) {
+            pendingOut.add(frame);
+        } else {
+            out.tell(new Text(frame));
+        }
+    }
+
+    private Instant now() {
+        return control.clock().instant();
+    }
+}
