@@ -1,0 +1,96 @@
+package io.chargeplane.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Nodes for tests: free ports, a database of the test's own, short timeouts. */
+final class TestNodes {
+    private TestNodes() {
+    }
+
+    /** Where a test's database lives; H2 on a file in a temporary directory, or a real PostgreSQL. */
+    record Db(String url, String user, String password) {
+    }
+
+    static Db h2(Path dir) {
+        return new Db("jdbc:h2:file:" + dir.resolve("chargeplane").toAbsolutePath(), "sa", "");
+    }
+
+    private static EmbeddedPostgres embedded;
+
+    /**
+     * A real PostgreSQL: the one named by CHARGEPLANE_TEST_PG_URL (with _USER and _PASSWORD), else an embedded
+     * PostgreSQL server started once for this JVM. Each call gets a fresh database on it.
+     */
+    static synchronized Db postgres() throws IOException, java.sql.SQLException {
+        String url = System.getenv("CHARGEPLANE_TEST_PG_URL");
+        String user;
+        String password;
+        javax.sql.DataSource admin;
+        if (url != null && !url.isBlank()) {
+            user = System.getenv().getOrDefault("CHARGEPLANE_TEST_PG_USER", "postgres");
+            password = System.getenv().getOrDefault("CHARGEPLANE_TEST_PG_PASSWORD", "");
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setUrl(url);
+            ds.setUser(user);
+            ds.setPassword(password);
+            admin = ds;
+        } else {
+            if (embedded == null) {
+                embedded = EmbeddedPostgres.builder().start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        embedded.close();
+                    } catch (IOException ignored) {
+                        // JVM is exiting
+                    }
+                }));
+            }
+            user = "postgres";
+            password = "postgres";
+            admin = embedded.getPostgresDatabase();
+            url = embedded.getJdbcUrl("postgres", "postgres");
+        }
+        String name = "cp_" + Long.toHexString(System.nanoTime());
+        try (var c = admin.getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        String dbUrl = url.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        return new Db(dbUrl, user, password);
+    }
+
+    static Config config(Db db, Map<String, Object> overrides) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("chargeplane.http.port", 0);
+        m.put("pekko.remote.artery.canonical.port", 0);
+        m.put("chargeplane.db.url", db.url());
+        m.put("chargeplane.db.user", db.user());
+        m.put("chargeplane.db.password", db.password());
+        m.put("chargeplane.db.journal-pool-size", 4);
+        m.put("chargeplane.db.app-pool-size", 3);
+        m.put("chargeplane.control.command-timeout", "3s");
+        m.put("chargeplane.ocpp.max-frame-size", "16KiB");
+        m.put("chargeplane.ocpp.max-unreadable-frames", 3);
+        m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        m.putAll(overrides);
+        return ConfigFactory.parseMap(m).withFallback(ConfigFactory.defaultApplication());
+    }
+
+    static ChargePlaneNode start(Db db) {
+        return ChargePlaneNode.start(config(db, Map.of()));
+    }
+
+    static ChargePlaneNode start(Db db, Map<String, Object> overrides) {
+        return ChargePlaneNode.start(config(db, overrides));
+    }
+
+    static URI ocpp(ChargePlaneNode node) {
+        return URI.create("ws://127.0.0.1:" + node.port() + "/ocpp");
+    }
+}
