@@ -82,7 +82,15 @@ public final class SimulatedCharger implements AutoCloseable {
 
     /** Sends a CALL and waits for its CALLRESULT payload; a CALLERROR throws {@link CallErrorException}. */
     public JsonNode call(String action, Object payload) {
-        return callAsync(action, payload).toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        try {
+            return callAsync(action, payload).toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     public CompletionStage<JsonNode> callAsync(String action, Object payload) {
