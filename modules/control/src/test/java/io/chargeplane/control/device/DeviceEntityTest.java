@@ -1,0 +1,60 @@
+package io.chargeplane.control.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class DeviceEntityTest {
+    private static final ActorTestKit KIT = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+            .withFallback(ConfigFactory.parseString("pekko.actor.provider = local")).withFallback(ConfigFactory.load()));
+
+    @AfterAll
+    static void tearDown() {
+        KIT.shutdownTestKit();
+    }
+
+    private static EventSourcedBehaviorTestKit<DeviceEntity.Command, DeviceEntity.Event, DeviceEntity.State> device(String id) {
+        return EventSourcedBehaviorTestKit.create(KIT.system(), DeviceEntity.create(id, Clock.systemUTC()));
+    }
+
+    @Test
+    void anIdentityIsBoundToAtMostOnePile() {
+        var kit = device("CP-A");
+        var first = kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
+        assertTrue(first.reply().isSuccess());
+        var second = kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r));
+        assertTrue(second.reply().isError());
+        assertTrue(second.reply().getError().getMessage().startsWith("409"));
+        assertTrue(second.events().isEmpty());
+        kit.restart();
+        assertEquals("pile-1", kit.getState().pileId());
+    }
+
+    @Test
+    void aLookupOfAnIdentityNeverBoundWritesNothingAndStopsTheEntity() {
+        var entity = KIT.spawn(DeviceEntity.create("STRANGER", Clock.systemUTC()));
+        var probe = KIT.<DeviceEntity.Binding>createTestProbe();
+        entity.tell(new DeviceEntity.Lookup(probe.getRef()));
+        assertFalse(probe.receiveMessage().bound());
+        probe.expectTerminated(entity);
+        assertTrue(org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(KIT.system())
+                .persistedInStorage("Device|STRANGER").isEmpty());
+    }
+
+    @Test
+    void releasingGivesTheIdentityBack() {
+        var kit = device("CP-B");
+        kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
+        kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Release("pile-1", r));
+        assertTrue(kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r))
+                .reply().isSuccess());
+    }
+}
