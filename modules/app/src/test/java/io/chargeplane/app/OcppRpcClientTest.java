@@ -36,10 +36,12 @@ class OcppRpcClientTest {
             Files.copy(source.resolve(f), client.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.isDirectory(client.resolve("node_modules/ocpp-rpc"))) {
+            // never inherit the fork's stdout: Surefire talks to its forked JVM over it
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(client.toFile()).inheritIO().start();
+                    .directory(client.toFile()).redirectErrorStream(true)
+                    .redirectOutput(client.resolve("npm-ci.log").toFile()).start();
             assertTrue(npm.waitFor(300, TimeUnit.SECONDS), "npm ci did not finish");
-            assertEquals(0, npm.exitValue(), "npm ci failed");
+            assertEquals(0, npm.exitValue(), "npm ci failed: see " + client.resolve("npm-ci.log"));
         }
     }
 
@@ -50,7 +52,7 @@ class OcppRpcClientTest {
             rest.idTag("RPC-TAG", "Accepted");
             rest.pileWithDevice("rpc-pile", "RPC-CP");
             Process p = new ProcessBuilder("node", "charger.js", "ws://127.0.0.1:" + node.port() + "/ocpp", "RPC-CP")
-                    .directory(client.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    .directory(client.toFile()).redirectError(client.resolve("charger.err").toFile()).start();
             Map<String, JsonNode> steps = new HashMap<>();
             CompletableFuture<Rest.Reply> reset = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
