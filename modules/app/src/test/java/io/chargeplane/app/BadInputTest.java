@@ -13,9 +13,6 @@ import io.chargeplane.simulator.CallErrorException;
 import io.chargeplane.simulator.SimulatedCharger;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -58,19 +55,12 @@ class BadInputTest {
         return a;
     }
 
-    private static long journalRows() throws Exception {
-        try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     @Test
     void eachMalformedCallGetsItsErrorCodeTheSessionStaysUpAndNothingIsPersisted() throws Exception {
         try (SimulatedCharger cp = charger("CP-B")) {
             cp.boot("Acme", "AC22", "SN-B");
-            long before = journalRows();
+            long before = TestNodes.journalRows(node);
             assertEquals("FormationViolation", errorFor(cp, "[2,\"f1\",\"Heartbeat\"]").get(2).asText());
             assertEquals("f1", errorFor(cp, "[2,\"f1\",\"Heartbeat\",[]]").get(1).asText());
             assertEquals("TypeConstraintViolation", errorFor(cp,
@@ -83,7 +73,7 @@ class BadInputTest {
             assertEquals("NotSupported", errorFor(cp, "[2,\"n2\",\"Reset\",{\"type\":\"Hard\"}]").get(2).asText());
             assertEquals("TypeConstraintViolation", errorFor(cp,
                     "[2,\"s1\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"T\",\"meterStart\":\"lots\",\"timestamp\":\"2026-01-01T00:00:00Z\"}]").get(2).asText());
-            assertEquals(before, journalRows(), "refused calls persist nothing");
+            assertEquals(before, TestNodes.journalRows(node), "refused calls persist nothing");
             assertEquals(0, node.control().telemetry().count());
             assertNotNull(cp.heartbeat().currentTime(), "the session is still up");
         }
@@ -105,12 +95,12 @@ class BadInputTest {
     void anOversizedFrameClosesOnlyItsOwnSocketWith1009() throws Exception {
         try (SimulatedCharger big = charger("CP-B"); SimulatedCharger other = charger("CP-C")) {
             other.boot("Acme", "AC22", "SN-C");
-            long before = journalRows();
+            long before = TestNodes.journalRows(node);
             String huge = "[2,\"big\",\"DataTransfer\",{\"vendorId\":\"X\",\"data\":\"" + "x".repeat(40_000) + "\"}]";
             big.sendRaw(huge);
             assertEquals(1009, big.closed().get(10, TimeUnit.SECONDS));
             assertNotNull(other.heartbeat().currentTime(), "other chargers are not harmed");
-            assertEquals(before, journalRows());
+            assertEquals(before, TestNodes.journalRows(node));
         }
     }
 
@@ -133,13 +123,13 @@ class BadInputTest {
 
     @Test
     void anUnknownIdentityIsRejectedAtBootGetsSecurityErrorOtherwiseAndIsListedForOperators() throws Exception {
-        long before = journalRows();
+        long before = TestNodes.journalRows(node);
         try (SimulatedCharger cp = charger("STRANGER-1")) {
             assertEquals("Rejected", cp.boot("Evil", "X1", "SN-X").status().wire());
             CallErrorException e = assertThrows(CallErrorException.class, cp::heartbeat);
             assertEquals(ErrorCode.SecurityError, e.code());
         }
-        assertEquals(before, journalRows(), "no entity is created for an unknown identity");
+        assertEquals(before, TestNodes.journalRows(node), "no entity is created for an unknown identity");
         JsonNode listed = null;
         for (int i = 0; i < 50 && listed == null; i++) {
             for (JsonNode row : rest.ok(rest.get("/api/unbound-identities"))) {

@@ -12,9 +12,6 @@ import io.chargeplane.simulator.SimulatedCharger;
 import io.chargeplane.simulator.TcpProxy;
 import java.net.URI;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -56,13 +53,6 @@ class FailureModesTest {
         return rest.ok(rest.get("/api/piles/p1"));
     }
 
-    private long journalRows() throws Exception {
-        try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     private static boolean hasAlert(JsonNode pile, String kind) {
         for (JsonNode a : pile.get("alerts")) {
@@ -137,9 +127,9 @@ class FailureModesTest {
         try (SimulatedCharger cp = connect()) {
             int tx = cp.start(1, "TAG", 1_000, t0).transactionId();
             cp.stop(tx, 1_800, t0.plusSeconds(600), "TAG");
-            long rows = journalRows();
+            long rows = TestNodes.journalRows(node);
             cp.stop(tx, 1_800, t0.plusSeconds(600), "TAG");
-            assertEquals(rows, journalRows(), "the second stop changes nothing");
+            assertEquals(rows, TestNodes.journalRows(node), "the second stop changes nothing");
             assertEquals(tx, cp.start(1, "TAG", 1_000, t0).transactionId(), "the replayed start gets its old id");
         }
         JsonNode p = pile();
@@ -286,13 +276,13 @@ class FailureModesTest {
         try (SimulatedCharger cp = connect()) {
             cp.boot("Acme", "AC22", "SN1");
             cp.status(1, DataTypes.ChargePointStatus.AVAILABLE);
-            long rows = journalRows();
+            long rows = TestNodes.journalRows(node);
             cp.heartbeat();
             cp.status(1, DataTypes.ChargePointStatus.AVAILABLE);
             cp.boot("Acme", "AC22", "SN1");
-            assertEquals(rows, journalRows());
+            assertEquals(rows, TestNodes.journalRows(node));
             cp.status(1, DataTypes.ChargePointStatus.PREPARING);
-            assertEquals(rows + 1, journalRows());
+            assertEquals(rows + 1, TestNodes.journalRows(node));
         }
     }
 

@@ -93,4 +93,12 @@ final class TestNodes {
     static URI ocpp(ChargePlaneNode node) {
         return URI.create("ws://127.0.0.1:" + node.port() + "/ocpp");
     }
+    /** Rows in the event journal: tests use it to prove that something wrote nothing. */
+    static long journalRows(ChargePlaneNode node) throws java.sql.SQLException {
+        try (var c = node.database().dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }
