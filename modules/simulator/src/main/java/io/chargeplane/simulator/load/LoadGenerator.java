@@ -1,0 +1,259 @@
+package io.chargeplane.simulator.load;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chargeplane.ocpp.OcppJson;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The load generator: N charger connections from one process and one source address, a scenario, one JSON
+ * line of results on stdout. Arguments are {@code key=value}:
+ * <pre>
+ * url=ws://127.0.0.1:8080/ocpp  prefix=LG-  first=0  chargers=1000  local=127.0.0.2
+ * scenario=mix|sessions|idle|storm  mode=closed|open  rate=10000 (calls/s, or sessions/s)
+ * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
+ * </pre>
+ * Several processes (each below the 20,000 open-file limit, each from its own 127.0.0.x) make bigger runs.
+ */
+public final class LoadGenerator {
+    private final Map<String, String> args;
+    private final LatencyBook book = new LatencyBook();
+    private final ObjectNode report = OcppJson.MAPPER.createObjectNode();
+
+    private LoadGenerator(Map<String, String> args) {
+        this.args = args;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        // CompletableFuture callbacks must not get a thread each: on 2 cores the common pool has parallelism 1
+        // and CompletableFuture then starts a new thread per async task (Pekko's Java API returns such futures)
+        System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+                System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4"));
+        Map<String, String> args = new HashMap<>();
+        for (String a : argv) {
+            int eq = a.indexOf('=');
+            args.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        ObjectNode result = run(args);
+        System.out.println(OcppJson.MAPPER.writeValueAsString(result));
+        System.exit(0);
+    }
+
+    /** Runs one scenario and returns its report (also usable in-process, e.g. from a test). */
+    public static ObjectNode run(Map<String, String> args) throws Exception {
+        return new LoadGenerator(args).execute();
+    }
+
+    private String arg(String k, String dflt) {
+        return args.getOrDefault(k, dflt);
+    }
+
+    private int intArg(String k, int dflt) {
+        return Integer.parseInt(arg(k, String.valueOf(dflt)));
+    }
+
+    private ObjectNode execute() throws Exception {
+        String url = arg("url", "ws://127.0.0.1:8080/ocpp");
+        String prefix = arg("prefix", "LG-");
+        int first = intArg("first", 0);
+        int n = intArg("chargers", 100);
+        String scenario = arg("scenario", "mix");
+        String mode = arg("mode", "closed");
+        double rate = Double.parseDouble(arg("rate", "1000"));
+        int duration = intArg("duration", 10);
+        int warmup = intArg("warmup", 2);
+        long timeoutNanos = TimeUnit.SECONDS.toNanos(intArg("timeout", 30));
+        InetSocketAddress local = args.containsKey("local") ? new InetSocketAddress(arg("local", null), 0) : null;
+        List<String> identities = new ArrayList<>();
+        for (int i = first; i < first + n; i++) {
+            identities.add(prefix + i);
+        }
+        report.put("scenario", scenario).put("mode", mode).put("chargers", n).put("local", arg("local", "default"));
+
+        if (Boolean.parseBoolean(arg("provision", "false"))) {
+            long t = System.nanoTime();
+            String http = url.replaceFirst("^ws", "http").replaceFirst("/ocpp/?$", "");
+            long failed = new Provisioner(http).provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
+            report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed);
+        }
+
+        NettyWs ws = new NettyWs(intArg("threads", 2));
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor();
+        List<LoadCharger> chargers = new ArrayList<>();
+        try {
+            // connect (and, for the storm, boot + status) with bounded concurrency
+            boolean storm = scenario.equals("storm");
+            long t0 = System.nanoTime();
+            Semaphore permits = new Semaphore(intArg("connectConcurrency", storm ? 2000 : 256));
+            ConcurrentLinkedQueue<LoadCharger> connected = new ConcurrentLinkedQueue<>();
+            AtomicLong connectFailures = new AtomicLong();
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong lastAccepted = new AtomicLong(t0);
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (String id : identities) {
+                permits.acquire();
+                CompletableFuture<?> f = LoadCharger.connect(ws, url, id, local, book)
+                        .thenCompose(c -> {
+                            connected.add(c);
+                            return storm ? bootAndStatus(c) : CompletableFuture.completedFuture(true);
+                        })
+                        .handle((ok, e) -> {
+                            permits.release();
+                            if (e != null) {
+                                connectFailures.incrementAndGet();
+                            } else if (Boolean.TRUE.equals(ok)) {
+                                accepted.incrementAndGet();
+                                lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
+                            }
+                            return null;
+                        });
+                all.add(f);
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            chargers.addAll(connected);
+            chargers.sort(java.util.Comparator.comparing(c -> c.identity));
+            long connectNanos = System.nanoTime() - t0;
+            report.put("connected", chargers.size()).put("connectFailures", connectFailures.get())
+                    .put("connectSeconds", seconds(connectNanos))
+                    .put("connectsPerSecond", chargers.size() / Math.max(1e-9, seconds(connectNanos)));
+            sweeper.scheduleAtFixedRate(() -> chargers.forEach(c -> c.expire(System.nanoTime(), timeoutNanos)),
+                    1, 1, TimeUnit.SECONDS);
+            if (storm) {
+                report.put("accepted", accepted.get())
+                        .put("allAcceptedSeconds", seconds(lastAccepted.get() - t0));
+                return finish();
+            }
+            // every charger boots once before anything is measured
+            List<CompletableFuture<Boolean>> boots = new ArrayList<>();
+            Semaphore bootPermits = new Semaphore(512);
+            for (LoadCharger c : chargers) {
+                bootPermits.acquire();
+                CompletableFuture<Boolean> b = new CompletableFuture<>();
+                c.call("BootNotification", Workload.boot(c.identity), answer(b));
+                boots.add(b.whenComplete((x, e) -> bootPermits.release()));
+            }
+            long bootsAccepted = boots.stream().filter(CompletableFuture::join).count();
+            report.put("bootsAccepted", bootsAccepted);
+            book.reset();
+
+            Workload w = new Workload(chargers, book, intArg("meterValuesPerSession", 2));
+            long measureStart;
+            switch (scenario + "/" + mode) {
+                case "mix/closed", "sessions/closed" -> {
+                    if (scenario.equals("mix")) {
+                        w.closedLoopMix();
+                    } else {
+                        w.closedLoopSessions();
+                    }
+                    Thread.sleep(warmup * 1000L);
+                    book.reset();
+                    w.sessionsInWindow.set(0);
+                    measureStart = System.nanoTime();
+                    Thread.sleep(duration * 1000L);
+                    w.running.set(false);
+                }
+                case "mix/open", "sessions/open" -> {
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup + duration);
+                    Thread warm = new Thread(() -> {
+                        sleep(warmup * 1000L);
+                        book.reset();
+                        w.sessionsInWindow.set(0);
+                    });
+                    warm.start();
+                    measureStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
+                    if (scenario.equals("mix")) {
+                        w.openLoopMix(rate, until);
+                    } else {
+                        w.openLoopSessions(rate, until);
+                    }
+                    w.running.set(false);
+                    report.put("offeredPerSecond", rate);
+                }
+                case "idle/closed", "idle/open" -> {
+                    measureStart = System.nanoTime();
+                    // hold the connections; heartbeats at the interval the server told (300 s by default)
+                    Thread.sleep(duration * 1000L);
+                    w.running.set(false);
+                }
+                default -> throw new IllegalArgumentException("unknown scenario/mode " + scenario + "/" + mode);
+            }
+            double measured = seconds(System.nanoTime() - measureStart);
+            drain(chargers, timeoutNanos);
+            long answered = book.answered();
+            report.put("measuredSeconds", measured)
+                    .put("answersPerSecond", answered / measured)
+                    .put("sessionsPerSecond", w.sessionsInWindow.get() / measured)
+                    .put("sessions", w.sessions.get())
+                    .put("statusChanges", w.statusChanges.get())
+                    .put("meterValues", w.meterValues.get())
+                    .put("samples", w.meterValues.get() * Workload.SAMPLES_PER_METER_VALUE)
+                    .put("sessionsSkippedBusy", w.skippedBusy.get())
+                    .put("stillConnected", chargers.stream().filter(c -> !c.closed().isDone()).count())
+                    .put("serverCallsAnswered", chargers.stream().mapToLong(c -> c.serverCalls.get()).sum());
+            return finish();
+        } finally {
+            sweeper.shutdownNow();
+            chargers.forEach(LoadCharger::close);
+            ws.close();
+        }
+    }
+
+    private CompletableFuture<Boolean> bootAndStatus(LoadCharger c) {
+        CompletableFuture<Boolean> boot = new CompletableFuture<>();
+        c.call("BootNotification", Workload.boot(c.identity), answer(boot));
+        return boot.thenCompose(ok -> {
+            CompletableFuture<Boolean> status = new CompletableFuture<>();
+            c.call("StatusNotification", Workload.status("Available"), answer(status));
+            return status.thenApply(s -> ok && s);
+        });
+    }
+
+    private static LoadCharger.Answer answer(CompletableFuture<Boolean> f) {
+        return new LoadCharger.Answer() {
+            @Override
+            public void result(com.fasterxml.jackson.databind.JsonNode payload) {
+                f.complete(!payload.has("status") || "Accepted".equals(payload.get("status").asText()));
+            }
+
+            @Override
+            public void error(String code) {
+                f.complete(false);
+            }
+        };
+    }
+
+    private ObjectNode finish() {
+        report.setAll(book.toJson());
+        report.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        return report;
+    }
+
+    private static void drain(List<LoadCharger> chargers, long timeoutNanos) {
+        long until = System.nanoTime() + timeoutNanos + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < until && chargers.stream().anyMatch(c -> c.outstanding() > 0)) {
+            sleep(20);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.chargeplane.simulator.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Creates the piles of a load run through the REST API and binds each load charger's identity to one. */
+final class Provisioner {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String api;
+
+    Provisioner(String httpBase) {
+        this.api = httpBase;
+    }
+
+    /** Returns how many requests failed (409 for a pile or binding that already exists is fine). */
+    long provision(List<String> identities, String idTag, int concurrency) throws InterruptedException {
+        AtomicLong failed = new AtomicLong();
+        send("PUT", "/api/id-tags/" + idTag, "{\"status\":\"Accepted\"}").join();
+        Semaphore permits = new Semaphore(concurrency);
+        CompletableFuture<?>[] all = new CompletableFuture<?>[identities.size()];
+        for (int i = 0; i < identities.size(); i++) {
+            String id = identities.get(i);
+            permits.acquire();
+            all[i] = send("POST", "/api/piles", "{\"pileId\":\"" + id + "\",\"chargerNumber\":\"" + id + "\"}")
+                    .thenCompose(created -> send("PUT", "/api/piles/" + id + "/device", "{\"identity\":\"" + id + "\"}"))
+                    .whenComplete((status, e) -> {
+                        permits.release();
+                        if (e != null || (status != 200 && status != 409)) {
+                            failed.incrementAndGet();
+                        }
+                    });
+        }
+        CompletableFuture.allOf(all).exceptionally(e -> null).join();
+        return failed.get();
+    }
+
+    CompletableFuture<Integer> send(String method, String path, String body) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.sendAsync(r, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    }
+}
