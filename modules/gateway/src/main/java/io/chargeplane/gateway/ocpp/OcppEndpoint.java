@@ -81,22 +81,8 @@ public final class OcppEndpoint extends AllDirectives {
                 ChargerSession.create(identity, remoteAddress, control, settings, closer),
                 "ocpp-" + UUID.randomUUID(), Props.empty());
         sessions.add(session);
-        // Pekko's stack speaks the Scala message model; the session's flow the Java one
-        Flow<org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message, NotUsed>
-                messages = Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()
-                .map(Message::adapt)
-                .via(Flow.fromSinkAndSourceCoupled(inbound(session), outbound(session)))
-                .map(Message::asScala);
-        BidiFlow<FrameEvent, FrameEvent, FrameEvent, FrameEvent, NotUsed> guard =
-                BidiFlow.fromGraph(new FrameGuard(settings.maxFrameBytes(), closer));
-        @SuppressWarnings("unchecked")
-        BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message, org.apache.pekko.http.scaladsl.model.ws.Message,
-                FrameEvent, NotUsed> stack = (BidiFlow<FrameEvent, org.apache.pekko.http.scaladsl.model.ws.Message,
-                org.apache.pekko.http.scaladsl.model.ws.Message, FrameEvent, NotUsed>)
-                (BidiFlow<?, ?, ?, ?, ?>) WebSocket$.MODULE$.stack(true, wsSettings,
-                        FiniteDuration.apply(3, TimeUnit.SECONDS),
-                        Logging.getLogger(system.classicSystem(), OcppEndpoint.class)).asJava();
-        Flow<FrameEvent, FrameEvent, NotUsed> handler = guard.atop(stack).join(messages)
+        Flow<String, String, NotUsed> texts = Flow.fromSinkAndSourceCoupled(inbound(session), outbound(session));
+        Flow<FrameEvent, FrameEvent, NotUsed> handler = frameLayers(closer).join(texts)
                 .watchTermination((mat, done) -> {
                     done.whenComplete((d, e) -> sessions.remove(session));
                     return NotUsed.getInstance();
@@ -108,29 +94,33 @@ public final class OcppEndpoint extends AllDirectives {
                 .handleFrames(graph, scala.Option.apply(Ocpp16.SUBPROTOCOL));
     }
 
-    private Sink<Message, NotUsed> inbound(ActorRef<SessionMessage> session) {
-        Materializer mat = Materializer.matFromSystem(system);
-        return Flow.<Message>create()
-                .mapAsync(1, m -> {
-                    if (m.isText()) {
-                        TextMessage t = m.asTextMessage();
-                        if (t.isStrict()) {
-                            return CompletableFuture.completedFuture(t.getStrictText());
-                        }
-                        return t.toStrict(5000, mat).thenApply(TextMessage::getStrictText);
-                    }
-                    m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), mat);
-                    return CompletableFuture.completedFuture("");
-                })
-                .to(ActorSink.actorRefWithBackpressure(session,
-                        (ackTo, text) -> new ChargerSession.FrameIn(text, ackTo),
-                        ChargerSession.StreamInit::new,
-                        ChargerSession.Ack.INSTANCE,
-                        new ChargerSession.StreamDone(),
-                        ChargerSession.StreamFailed::new));
+    /**
+     * Pekko's WebSocket layers up to frame handling (masking, control frames, close handshake, keep-alive
+     * pings), our frame-size guard below them and our text layer above them instead of Pekko's message API.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private BidiFlow<FrameEvent, String, String, FrameEvent, NotUsed> frameLayers(WsCloser closer) {
+        WebSocket$ ws = WebSocket$.MODULE$;
+        org.apache.pekko.stream.scaladsl.BidiFlow masking = ws.masking(true, wsSettings.randomFactory());
+        org.apache.pekko.stream.scaladsl.BidiFlow frames = ws.frameHandling(true,
+                FiniteDuration.apply(3, TimeUnit.SECONDS), Logging.getLogger(system.classicSystem(), OcppEndpoint.class));
+        org.apache.pekko.stream.scaladsl.BidiFlow keepAlive = ws.periodicKeepAlive(wsSettings);
+        org.apache.pekko.stream.scaladsl.BidiFlow lower = masking.atop(frames).atop(keepAlive);
+        BidiFlow guard = BidiFlow.fromGraph(new FrameGuard(settings.maxFrameBytes(), closer));
+        BidiFlow text = BidiFlow.fromGraph(new TextMessageLayer(Duration.ofSeconds(3)));
+        return guard.atop(lower.asJava()).atop(text);
     }
 
-    private Source<Message, NotUsed> outbound(ActorRef<SessionMessage> session) {
+    private Sink<String, NotUsed> inbound(ActorRef<SessionMessage> session) {
+        return ActorSink.actorRefWithBackpressure(session,
+                (ackTo, text) -> new ChargerSession.FrameIn(text, ackTo),
+                ChargerSession.StreamInit::new,
+                ChargerSession.Ack.INSTANCE,
+                new ChargerSession.StreamDone(),
+                ChargerSession.StreamFailed::new);
+    }
+
+    private Source<String, NotUsed> outbound(ActorRef<SessionMessage> session) {
         return ActorSource.<ChargerSession.Outbound>actorRef(
                         m -> m instanceof ChargerSession.Complete,
                         m -> Optional.empty(), 4096, OverflowStrategy.fail())
@@ -138,7 +128,7 @@ public final class OcppEndpoint extends AllDirectives {
                     session.tell(new ChargerSession.OutboundReady(ref));
                     return NotUsed.getInstance();
                 })
-                .map(m -> (Message) TextMessage.create(((ChargerSession.Text) m).frame()));
+                .map(m -> ((ChargerSession.Text) m).frame());
     }
 
     private static boolean offers(WebSocketUpgrade upgrade, String protocol) {
