@@ -1,0 +1,517 @@
+package io.chargeplane.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeplane.ocpp.OcppJson;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The benchmark suite. Starts a real PostgreSQL (synchronous_commit on) on this machine, then for each
+ * scenario a fresh database, a ChargePlane server process, load-generator processes (each below the
+ * open-file limit, each from its own 127.0.0.x), checks that the journal and telemetry hold exactly the rows
+ * the run should have produced, measures the generator's own ceiling against an instant-answer stub, and
+ * writes everything to docs/benchmarks.md.
+ *
+ * <pre>java -jar modules/bench/target/chargeplane-bench.jar [only=idle,storm,...] [scale=0.1] [db=postgres|h2|both] [out=docs/benchmarks.md]</pre>
+ */
+public final class Bench {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final Map<String, String> opts;
+    private final double scale;
+    private final File logs;
+    private final List<Row> rows = new ArrayList<>();
+    private EmbeddedPostgres pg;
+    private String pgInfo = "";
+
+    /** One line of the results table. */
+    record Row(String db, String figure, String goal, String result, String ceiling, String check, String detail) {
+    }
+
+    private Bench(Map<String, String> opts) throws Exception {
+        this.opts = opts;
+        this.scale = Double.parseDouble(opts.getOrDefault("scale", "1"));
+        this.logs = Files.createTempDirectory("chargeplane-bench").toFile();
+    }
+
+    static String jar() {
+        try {
+            return new File(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4");
+        Map<String, String> opts = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            opts.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        new Bench(opts).runAll();
+        System.exit(0);
+    }
+
+    private int n(int full) {
+        return Math.max(10, (int) Math.round(full * scale));
+    }
+
+    private boolean wanted(String scenario) {
+        String only = opts.get("only");
+        return only == null || List.of(only.split(",")).contains(scenario);
+    }
+
+    private void runAll() throws Exception {
+        String dbs = opts.getOrDefault("db", "postgres");
+        if (!dbs.equals("h2")) {
+            pg = EmbeddedPostgres.builder()
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "512MB")
+                    .start();
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                pgInfo = one(s, "SELECT version()") + "; synchronous_commit=" + one(s, "SHOW synchronous_commit")
+                        + ", fsync=" + one(s, "SHOW fsync") + ", shared_buffers=" + one(s, "SHOW shared_buffers");
+            }
+            log("PostgreSQL: " + pgInfo);
+        }
+        try {
+            for (String db : dbs.equals("both") ? List.of("postgres", "h2") : List.of(dbs)) {
+                if (wanted("idle")) {
+                    idle(db);
+                }
+                if (wanted("storm")) {
+                    storm(db);
+                }
+                if (wanted("mix-closed")) {
+                    load(db, "mix-closed", "mix, " + n(1000) + " chargers, closed loop (throughput ceiling)",
+                            "≥ 20,000 answers/s", n(1000), Map.of("scenario", "mix", "mode", "closed"));
+                }
+                if (wanted("mix-open")) {
+                    load(db, "mix-open", "mix, open loop at " + n(10000) + " calls/s offered (" + n(10000)
+                                    + " chargers × 1/s)", "p99 ≤ 20 ms", n(10000),
+                            Map.of("scenario", "mix", "mode", "open", "rate", String.valueOf(n(10000))));
+                }
+                if (wanted("sessions-closed")) {
+                    load(db, "sessions-closed", "full sessions, " + n(500) + " chargers, closed loop",
+                            "≥ 1,000 sessions/s", n(500), Map.of("scenario", "sessions", "mode", "closed"));
+                }
+                if (wanted("sessions-open")) {
+                    load(db, "sessions-open", "full sessions, open loop at " + n(300) + " sessions/s offered",
+                            "p99 per call ≤ 50 ms", n(3000), Map.of("scenario", "sessions", "mode", "open",
+                                    "rate", String.valueOf(n(300))));
+                }
+                if (wanted("commands")) {
+                    commands(db);
+                }
+            }
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+        writeReport();
+    }
+
+    // ---- scenarios ------------------------------------------------------------------------------------
+
+    private void idle(String db) throws Exception {
+        int chargers = n(19_900);
+        try (Server server = startServer(db, "idle")) {
+            provision(server, "IDLE-", chargers);
+            long before = server.liveHeapBytes();
+            long journal0 = server.journalRows();
+            List<Proc> gens = new ArrayList<>();
+            int perProcess = 9_950;
+            for (int first = 0, k = 2; first < chargers; first += perProcess, k++) {
+                int count = Math.min(perProcess, chargers - first);
+                gens.add(loadgen("idle-" + k, server.ocpp(), Map.of("prefix", "IDLE-", "first", String.valueOf(first),
+                        "chargers", String.valueOf(count), "scenario", "idle", "duration", "60",
+                        "local", "127.0.0." + k)));
+            }
+            for (Proc g : gens) {
+                g.await("READY", 600);
+            }
+            int open = server.openSockets();
+            long after = server.liveHeapBytes();
+            long journal = server.journalRows() - journal0;
+            gens.forEach(Proc::close);
+            double perCharger = (after - before) / (double) chargers;
+            rows.add(new Row(db, "idle chargers held by one node (heartbeat 300 s)",
+                    "~19,900 with ≤ 12 KiB live heap per charger",
+                    open + " sockets open, " + String.format("%.1f KiB", perCharger / 1024) + " live heap per charger",
+                    "", journal == 2L * chargers ? "OK: " + journal + " journal rows (a first boot writes pile and device)"
+                    : "MISMATCH: " + journal + " journal rows for " + chargers + " first boots",
+                    "live heap after full GC: " + (before >> 20) + " MiB before, " + (after >> 20) + " MiB with the chargers"));
+        }
+    }
+
+    private void storm(String db) throws Exception {
+        int chargers = n(10_000);
+        String database = freshDatabase(db, "storm");
+        try (Server server = startServer(db, database)) {
+            provision(server, "STORM-", chargers);
+        }
+        try (Server server = startServer(db, database)) { // right after a restart: every pile recovers now
+            long journal0 = server.journalRows();
+            JsonNode r = runLoadgen("storm", server.ocpp(), Map.of("prefix", "STORM-", "chargers",
+                    String.valueOf(chargers), "scenario", "storm", "local", "127.0.0.2"));
+            long journal = server.journalRows() - journal0;
+            JsonNode ceiling = ceiling(Map.of("prefix", "STORM-", "chargers", String.valueOf(chargers),
+                    "scenario", "storm", "local", "127.0.0.3"));
+            boolean clean = r.get("callErrors").asLong() == 0 && r.get("timeouts").asLong() == 0;
+            rows.add(new Row(db, "reconnect storm: " + chargers + " bound chargers boot + status right after a restart",
+                    "all accepted ≤ 3 s",
+                    r.get("accepted").asLong() + " accepted in " + fmt(r.get("allAcceptedSeconds").asDouble()) + " s",
+                    fmt(ceiling.get("allAcceptedSeconds").asDouble()) + " s",
+                    check(clean, journal == 3L * chargers, journal + " journal rows (first boot: pile + device; status)"),
+                    errors(r)));
+        }
+    }
+
+    private void load(String db, String name, String figure, String goal, int chargers, Map<String, String> extra)
+            throws Exception {
+        try (Server server = startServer(db, name)) {
+            provision(server, "LOAD-", chargers);
+            long journal0 = server.journalRows();
+            long telemetry0 = server.telemetryRows();
+            Map<String, String> args = new LinkedHashMap<>(extra);
+            args.putAll(Map.of("prefix", "LOAD-", "chargers", String.valueOf(chargers), "local", "127.0.0.2",
+                    "duration", opts.getOrDefault("duration", "30"), "warmup", opts.getOrDefault("warmup", "10")));
+            JsonNode r = runLoadgen(name, server.ocpp(), args);
+            long journal = server.journalRows() - journal0 - 2L * chargers; // a first boot: pile boot info + device serial
+            long telemetry = server.telemetryRows() - telemetry0;
+            Map<String, String> stubArgs = new LinkedHashMap<>(args);
+            stubArgs.put("local", "127.0.0.3");
+            JsonNode c = ceiling(stubArgs);
+            boolean sessions = "sessions".equals(extra.get("scenario"));
+            long expectedJournal = sessions ? 2 * r.get("sessions").asLong() : r.get("statusChanges").asLong();
+            boolean rowsOk = journal == expectedJournal && telemetry == r.get("samples").asLong();
+            boolean clean = r.get("callErrors").asLong() == 0 && r.get("timeouts").asLong() == 0;
+            String result = sessions
+                    ? fmt(r.get("sessionsPerSecond").asDouble()) + " sessions/s, p99 " + p99(r) + " ms per call"
+                    : fmt(r.get("answersPerSecond").asDouble()) + " answers/s, p99 " + p99(r) + " ms";
+            String ceilingText = sessions
+                    ? fmt(c.get("sessionsPerSecond").asDouble()) + " sessions/s, p99 " + p99(c) + " ms"
+                    : fmt(c.get("answersPerSecond").asDouble()) + " answers/s, p99 " + p99(c) + " ms";
+            rows.add(new Row(db, figure, goal, result, ceilingText,
+                    check(clean, rowsOk, journal + "/" + expectedJournal + " journal rows, " + telemetry + "/"
+                            + r.get("samples").asLong() + " telemetry rows"),
+                    "p50 " + r.get("latency").get("all").get("p50ms").asText() + " ms, p999 "
+                            + r.get("latency").get("all").get("p999ms").asText() + " ms; " + errors(r)));
+        }
+    }
+
+    private void commands(String db) throws Exception {
+        int chargers = n(10_000);
+        int commands = Math.max(200, n(5_000));
+        try (Server server = startServer(db, "commands")) {
+            provision(server, "CMD-", chargers);
+            try (Proc gen = loadgen("commands", server.ocpp(), Map.of("prefix", "CMD-", "chargers",
+                    String.valueOf(chargers), "scenario", "idle", "duration", "600", "local", "127.0.0.2"))) {
+                gen.await("READY", 600);
+                Recorder latency = new Recorder(3);
+                AtomicLong failed = new AtomicLong();
+                int concurrency = 8;
+                List<CompletableFuture<Void>> workers = new ArrayList<>();
+                AtomicLong left = new AtomicLong(commands);
+                long t0 = System.nanoTime();
+                for (int w = 0; w < concurrency; w++) {
+                    workers.add(CompletableFuture.runAsync(() -> {
+                        while (left.decrementAndGet() >= 0) {
+                            String pile = "CMD-" + ThreadLocalRandom.current().nextInt(chargers);
+                            long s = System.nanoTime();
+                            try {
+                                HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
+                                                + "/api/piles/" + pile + "/reset"))
+                                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"Soft\"}"))
+                                        .header("Content-Type", "application/json").build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                                latency.recordValue((System.nanoTime() - s) / 1000);
+                                if (resp.statusCode() != 200 || !resp.body().contains("\"ANSWERED\"")) {
+                                    failed.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    }));
+                }
+                CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                var h = latency.getIntervalHistogram();
+                rows.add(new Row(db, "operator command round trip (REST → charger → REST), " + chargers + " connected",
+                        "p99 ≤ 20 ms", "p99 " + h.getValueAtPercentile(99) / 1000.0 + " ms",
+                        "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
+                        "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0 + " ms, "
+                                + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"));
+            }
+        }
+    }
+
+    // ---- processes ------------------------------------------------------------------------------------
+
+    /** A ChargePlane server process on its own database. */
+    final class Server implements AutoCloseable {
+        final Proc proc;
+        final int port;
+        final String url;
+        final String user;
+        final String password;
+
+        Server(Proc proc, int port, String url, String user, String password) {
+            this.proc = proc;
+            this.port = port;
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        String http() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        String ocpp() {
+            return "ws://127.0.0.1:" + port + "/ocpp";
+        }
+
+        long journalRows() throws Exception {
+            return count(url.startsWith("jdbc:h2") ? "\"event_journal\"" : "event_journal");
+        }
+
+        long telemetryRows() throws Exception {
+            return count("meter_sample");
+        }
+
+        private long count(String table) throws Exception {
+            try (Connection c = java.sql.DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+                return Long.parseLong(one(s, "SELECT COUNT(*) FROM " + table));
+            }
+        }
+
+        /** Used heap after a full GC, from jcmd. */
+        long liveHeapBytes() throws Exception {
+            run("jcmd", String.valueOf(proc.pid()), "GC.run");
+            String info = run("jcmd", String.valueOf(proc.pid()), "GC.heap_info");
+            var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            if (!m.find()) {
+                throw new IllegalStateException("cannot read heap: " + info);
+            }
+            return Long.parseLong(m.group(1)) * 1024;
+        }
+
+        int openSockets() throws Exception {
+            return (int) Files.list(Path.of("/proc/" + proc.pid() + "/fd")).filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+        }
+
+        @Override
+        public void close() {
+            proc.close();
+        }
+    }
+
+    private Server startServer(String db, String database) throws Exception {
+        String url;
+        String user;
+        String password;
+        if (db.equals("postgres")) {
+            if (!database.startsWith("cp_")) {
+                database = freshDatabase(db, database);
+            }
+            url = pg.getJdbcUrl("postgres", database);
+            user = "postgres";
+            password = "postgres";
+        } else {
+            // AUTO_SERVER lets this runner count rows while the server holds the file
+            url = "jdbc:h2:file:" + new File(logs, database).getAbsolutePath() + "/chargeplane;AUTO_SERVER=TRUE";
+            user = "sa";
+            password = "";
+        }
+        int port = freePort();
+        Map<String, String> env = Map.of("CHARGEPLANE_DB_URL", url, "CHARGEPLANE_DB_USER", user,
+                "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
+                "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
+                "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8");
+        Proc p = new Proc("server-" + database, List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"),
+                "io.chargeplane.app.Main", List.of(), env, logs);
+        Server s = new Server(p, port, url, user, password);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < until) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(s.http() + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return s;
+                }
+            } catch (Exception e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        p.close();
+        throw new IllegalStateException("server did not become ready; see " + logs);
+    }
+
+    private String freshDatabase(String db, String name) throws Exception {
+        if (!db.equals("postgres")) {
+            return name;
+        }
+        String database = "cp_" + name.replaceAll("[^a-z0-9]", "_") + "_" + Long.toHexString(System.nanoTime());
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        return database;
+    }
+
+    private void provision(Server server, String prefix, int chargers) throws Exception {
+        long t = System.nanoTime();
+        // the load generator provisions through the REST API and exits without connecting anyone
+        JsonNode r = runLoadgen("provision-" + prefix, server.ocpp(), Map.of("prefix", prefix, "chargers",
+                String.valueOf(chargers), "scenario", "provision", "provision", "true", "provisionConcurrency", "128"));
+        log("provisioned " + chargers + " piles in " + fmt((System.nanoTime() - t) / 1e9) + " s: " + r.get("provisionFailures"));
+    }
+
+    private Proc loadgen(String name, String url, Map<String, String> args) throws Exception {
+        List<String> a = new ArrayList<>();
+        a.add("url=" + url);
+        args.forEach((k, v) -> a.add(k + "=" + v));
+        return new Proc("loadgen-" + name, List.of("-Xmx3g", "-XX:+UseParallelGC"),
+                "io.chargeplane.simulator.load.LoadGenerator", a, Map.of(), logs);
+    }
+
+    private JsonNode runLoadgen(String name, String url, Map<String, String> args) throws Exception {
+        try (Proc p = loadgen(name, url, args)) {
+            String line = p.await("{", 1800);
+            log(name + ": " + line);
+            return OcppJson.MAPPER.readTree(line);
+        }
+    }
+
+    /** The same load against the instant-answer stub: the generator's own ceiling. */
+    private JsonNode ceiling(Map<String, String> args) throws Exception {
+        try (Proc stub = new Proc("stub", List.of("-Xmx2g"), "io.chargeplane.simulator.load.StubCsms",
+                List.of("0", "1"), Map.of(), logs)) {
+            int port = Integer.parseInt(stub.await("STUB-PORT", 60).substring("STUB-PORT ".length()));
+            return runLoadgen("ceiling", "ws://127.0.0.1:" + port + "/ocpp", args);
+        }
+    }
+
+    // ---- report ---------------------------------------------------------------------------------------
+
+    private void writeReport() throws Exception {
+        Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Produced by `java -jar modules/bench/target/chargeplane-bench.jar")
+                .append(opts.isEmpty() ? "" : " " + String.join(" ", opts.entrySet().stream()
+                        .filter(e -> !e.getKey().equals("out")).map(e -> e.getKey() + "=" + e.getValue()).toList()))
+                .append("` (after `mvn -B -q -DskipTests package`) on ").append(Instant.now()).append(".\n\n");
+        md.append("Machine: ").append(machine()).append(". Server, database and load generators all on this machine.\n\n");
+        if (!pgInfo.isEmpty()) {
+            md.append("PostgreSQL: ").append(pgInfo).append(".\n\n");
+        }
+        md.append("A figure counts only with zero CALLERRORs and timeouts and with exactly the journal and telemetry rows "
+                + "the run should have produced (column *check*). *Generator ceiling* is the same load generator, same "
+                + "arguments, against an instant-answer stub (Netty, no validation, no state): the load side's own limit.\n\n");
+        md.append("| db | figure | goal (one node, 2 cores) | result | generator ceiling | check | detail |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            md.append("| ").append(String.join(" | ", r.db(), r.figure(), r.goal(), r.result(), r.ceiling(), r.check(),
+                    r.detail())).append(" |\n");
+        }
+        String previous = Files.exists(out) ? Files.readString(out) : "";
+        int notes = previous.indexOf("\n## Notes");
+        if (notes >= 0) {
+            md.append(previous.substring(notes));
+        }
+        Files.writeString(out, md.toString());
+        log("wrote " + out.toAbsolutePath() + "\n" + md);
+    }
+
+    private static String machine() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
+            long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+            return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + (memKb >> 20) + " GiB, Java "
+                    + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.version");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private static String check(boolean clean, boolean rowsOk, String rowsText) {
+        if (!clean) {
+            return "FAILED: CALLERRORs or timeouts";
+        }
+        return (rowsOk ? "OK: " : "MISMATCH: ") + rowsText;
+    }
+
+    private static String errors(JsonNode r) {
+        return r.get("callErrors").asLong() + " CALLERRORs, " + r.get("timeouts").asLong() + " timeouts";
+    }
+
+    private static String p99(JsonNode r) {
+        return r.get("latency").get("all").get("p99ms").asText();
+    }
+
+    private static String fmt(double d) {
+        return d >= 100 ? String.format("%,.0f", d) : String.format("%.2f", d);
+    }
+
+    private static String one(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static void log(String s) {
+        System.out.println("[bench " + Instant.now() + "] " + s);
+    }
+
+}

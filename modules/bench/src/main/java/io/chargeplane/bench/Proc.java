@@ -1,0 +1,79 @@
+package io.chargeplane.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM of the benchmark (server, load generator, stub) whose stdout lines can be awaited. */
+final class Proc implements AutoCloseable {
+    final Process process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    Proc(String name, List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env,
+         File logDir) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/java");
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(Bench.jar());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(new File(logDir, name + ".err"));
+        pb.environment().putAll(env);
+        process = pb.start();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            } finally {
+                ended.complete(null);
+            }
+        }, name + "-out");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The next stdout line starting with {@code prefix} (others are skipped). */
+    String await(String prefix, long seconds) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < until) {
+            String l = lines.poll(200, TimeUnit.MILLISECONDS);
+            if (l != null && l.startsWith(prefix)) {
+                return l;
+            }
+            if (l == null && ended.isDone() && lines.isEmpty()) {
+                throw new IllegalStateException("process ended without printing " + prefix);
+            }
+        }
+        throw new IllegalStateException("no line starting with " + prefix + " within " + seconds + " s");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
