@@ -360,7 +360,11 @@ public final class Bench {
                 "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
                 "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
                 "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8");
-        Proc p = new Proc("server-" + database, List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"),
+        List<String> jvm = new ArrayList<>(List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"));
+        if (opts.containsKey("serverJfr")) { // profile the server: serverJfr=/tmp/server.jfr
+            jvm.add("-XX:StartFlightRecording=filename=" + opts.get("serverJfr") + ",settings=profile,delay=40s,duration=20s");
+        }
+        Proc p = new Proc("server-" + database, jvm,
                 "io.chargeplane.app.Main", List.of(), env, logs);
         Server s = new Server(p, port, url, user, password);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

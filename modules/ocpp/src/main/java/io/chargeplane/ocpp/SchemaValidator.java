@@ -73,6 +73,10 @@ public final class SchemaValidator {
     }
 
     private JsonSchema schema(String name) {
+        JsonSchema loaded = schemas.get(name); // computeIfAbsent locks its bin even when the key is there
+        if (loaded != null) {
+            return loaded;
+        }
         return schemas.computeIfAbsent(name, n -> {
             String resource = resourceRoot + "/" + n + ".json";
             try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream(resource)) {

@@ -180,6 +180,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         adopt(c.session(), true);
         remoteAddress = c.remoteAddress();
         lastSeen = now();
+        c.session().tell(new SessionMessage.PileAttached(ctx.getSelf()));
         return Effect().none().thenRun(this::sendNextCommand).thenNoReply();
     }
 
@@ -484,11 +485,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private void writeThenAnswer(List<MeterSample> samples, PileCommand.FromCharger c, String answer) {
         ActorRef<OcppAnswer> replyTo = c.replyTo();
         if (samples.isEmpty()) {
-            replyTo.tell(new OcppAnswer(answer));
+            replyTo.tell(new OcppAnswer(c.messageId(), answer));
             return;
         }
         services.telemetry().tell(new TelemetryWriter.Write(samples, failure -> replyTo.tell(failure == null
-                ? new OcppAnswer(answer)
+                ? new OcppAnswer(c.messageId(), answer)
                 : error(c, ErrorCode.InternalError, "meter values could not be stored"))));
     }
 
@@ -643,11 +644,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private static OcppAnswer result(PileCommand.FromCharger c, Object response) {
-        return new OcppAnswer(FrameCodec.callResult(c.messageId(), response));
+        return new OcppAnswer(c.messageId(), FrameCodec.callResult(c.messageId(), response));
     }
 
     private static OcppAnswer error(PileCommand.FromCharger c, ErrorCode code, String description) {
-        return new OcppAnswer(FrameCodec.callError(c.messageId(), code, description));
+        return new OcppAnswer(c.messageId(), FrameCodec.callError(c.messageId(), code, description));
     }
 
     private PileView view(PileState s) {

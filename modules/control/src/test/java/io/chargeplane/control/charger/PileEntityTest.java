@@ -63,7 +63,13 @@ class PileEntityTest {
         session = KIT.createTestProbe();
         kit.<StatusReply<PileView>>runCommand(r -> new PileCommand.Create("CN-1", r));
         kit.<StatusReply<PileView>>runCommand(r -> new PileCommand.AttachDevice("CP-1", r));
+        connect();
+    }
+
+    /** The socket attaches; the pile answers with its own ref for direct calls. */
+    private void connect() {
         kit.runCommand(new PileCommand.Connected("CP-1", session.getRef(), "127.0.0.1"));
+        session.expectMessageClass(SessionMessage.PileAttached.class);
     }
 
     @AfterAll
@@ -107,7 +113,7 @@ class PileEntityTest {
         int tx = answer(start(1, 100)).get("transactionId").asInt();
         assertEquals(tx, answer(start(1, 100)).get("transactionId").asInt());
         kit.restart();
-        kit.runCommand(new PileCommand.Connected("CP-1", session.getRef(), "127.0.0.1"));
+        connect();
         assertEquals(tx, answer(start(1, 100)).get("transactionId").asInt());
         assertEquals(1, kit.getState().sessions().size());
     }

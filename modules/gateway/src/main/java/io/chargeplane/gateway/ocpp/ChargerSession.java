@@ -78,6 +78,15 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private record Answered(String frame) implements SessionMessage {
     }
 
+    private record PileAnswered(OcppAnswer answer) implements SessionMessage {
+    }
+
+    private record CallTimedOut(String messageId) implements SessionMessage {
+    }
+
+    private record PileGone(ActorRef<PileCommand> pile) implements SessionMessage {
+    }
+
     private record Authorized(Frame.Call call, CallReader.Accepted read, DataTypes.IdTagInfo info)
             implements SessionMessage {
     }
@@ -97,6 +106,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private ActorRef<Ack> heldAck;
     private DeviceEntity.Binding binding;
     private EntityRef<PileCommand> pile;
+    /** The pile's actor itself once it attached this socket: calls skip the shard region while it lives. */
+    private ActorRef<PileCommand> pileDirect;
+    private final ActorRef<OcppAnswer> answers;
+    private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers;
+    private String inFlight;
     private boolean busy;
     private int unreadable;
     private boolean closing;
@@ -105,13 +119,16 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                                                   OcppSettings settings, WsCloser closer) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
-            return new ChargerSession(ctx, identity, remoteAddress, control, settings, closer);
+            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, closer);
         }));
     }
 
-    private ChargerSession(ActorContext<SessionMessage> ctx, String identity, String remoteAddress, Control control,
-                           OcppSettings settings, WsCloser closer) {
+    private ChargerSession(ActorContext<SessionMessage> ctx,
+                           org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers, String identity,
+                           String remoteAddress, Control control, OcppSettings settings, WsCloser closer) {
         super(ctx);
+        this.timers = timers;
+        this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
         this.identity = identity;
         this.remoteAddress = remoteAddress;
         this.control = control;
@@ -146,6 +163,40 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     send(m.frame());
                     busy = false;
                     return processNext();
+                })
+                .onMessage(PileAnswered.class, m -> {
+                    if (!m.answer().messageId().equals(inFlight)) {
+                        return this; // the answer to a call that already timed out
+                    }
+                    timers.cancel("call");
+                    inFlight = null;
+                    send(m.answer().frame());
+                    busy = false;
+                    return processNext();
+                })
+                .onMessage(CallTimedOut.class, m -> {
+                    if (!m.messageId().equals(inFlight)) {
+                        return this;
+                    }
+                    inFlight = null;
+                    send(FrameCodec.callError(m.messageId(), ErrorCode.InternalError,
+                            "the charger's state could not be updated; retry later"));
+                    busy = false;
+                    return processNext();
+                })
+                .onMessage(SessionMessage.PileAttached.class, m -> {
+                    if (pileDirect != null) {
+                        getContext().unwatch(pileDirect);
+                    }
+                    pileDirect = m.pile();
+                    getContext().watchWith(pileDirect, new PileGone(pileDirect));
+                    return this;
+                })
+                .onMessage(PileGone.class, m -> {
+                    if (m.pile().equals(pileDirect)) {
+                        pileDirect = null; // back to the shard region, which finds the pile wherever it is now
+                    }
+                    return this;
                 })
                 .onMessage(Authorized.class, m -> forward(m.call(), m.read(), m.info()))
                 .onMessage(SessionMessage.SendCall.class, this::onSendCall)
@@ -256,7 +307,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             return;
         }
         if (request instanceof Core.HeartbeatRequest) {
-            pile.tell(new PileCommand.Seen(identity, getContext().getSelf(), now()));
+            PileCommand.Seen seen = new PileCommand.Seen(identity, getContext().getSelf(), now());
+            if (pileDirect != null) {
+                pileDirect.tell(seen);
+            } else {
+                pile.tell(seen);
+            }
             send(FrameCodec.callResult(call.messageId(), new Core.HeartbeatResponse(now())));
         } else if (request instanceof Core.DataTransferRequest dt) {
             boolean known = control.settings().dataTransferVendors().contains(dt.vendorId());
@@ -316,13 +372,15 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             return processNext();
         }
         busy = true;
-        Instant receivedAt = now();
-        getContext().ask(OcppAnswer.class, pile, settings.askTimeout(),
-                replyTo -> new PileCommand.FromCharger(identity, call.messageId(), read.request(), read.tolerated(),
-                        info, receivedAt, getContext().getSelf(), replyTo),
-                (answer, err) -> new Answered(answer != null ? answer.frame()
-                        : FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
-                        "the charger's state could not be updated; retry later")));
+        inFlight = call.messageId();
+        PileCommand.FromCharger message = new PileCommand.FromCharger(identity, call.messageId(), read.request(),
+                read.tolerated(), info, now(), getContext().getSelf(), answers);
+        if (pileDirect != null) {
+            pileDirect.tell(message);
+        } else {
+            pile.tell(message);
+        }
+        timers.startSingleTimer("call", new CallTimedOut(call.messageId()), settings.askTimeout());
         return this;
     }
 
