@@ -138,7 +138,7 @@ public final class Bench {
     // ---- scenarios ------------------------------------------------------------------------------------
 
     private void idle(String db) throws Exception {
-        int chargers = n(19_900);
+        int chargers = n(19_800);
         try (Server server = startServer(db, "idle")) {
             provision(server, "IDLE-", chargers);
             long before = server.liveHeapBytes();

@@ -155,8 +155,10 @@ public final class LoadGenerator {
             Workload w = new Workload(chargers, book, intArg("meterValuesPerSession", 2));
             long measureStart;
             switch (scenario + "/" + mode) {
-                case "mix/closed", "sessions/closed" -> {
-                    if (scenario.equals("mix")) {
+                case "mix/closed", "sessions/closed", "heartbeat/closed" -> {
+                    if (scenario.equals("heartbeat")) {
+                        w.closedLoopHeartbeats();
+                    } else if (scenario.equals("mix")) {
                         w.closedLoopMix();
                     } else {
                         w.closedLoopSessions();

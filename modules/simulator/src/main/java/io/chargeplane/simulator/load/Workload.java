@@ -90,6 +90,19 @@ final class Workload {
         }
     }
 
+    /** Heartbeats only: the cost of the socket path alone, with no state to change. */
+    void closedLoopHeartbeats() {
+        for (int i = 0; i < chargers.size(); i++) {
+            loopHeartbeat(i);
+        }
+    }
+
+    private void loopHeartbeat(int i) {
+        if (running.get()) {
+            chargers.get(i).call("Heartbeat", "{}", answer(() -> loopHeartbeat(i)));
+        }
+    }
+
     void closedLoopMix() {
         for (int i = 0; i < chargers.size(); i++) {
             loopMix(i);
