@@ -1,0 +1,105 @@
+package io.chargeplane.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.chargeplane.app.ChargePlaneNode;
+import io.chargeplane.simulator.load.LoadGenerator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmarks' small brother for CI: the real load generator against a running node, asserting
+ * correctness only (every call answered, no CALLERROR, no timeout, exactly the rows the run should have
+ * produced). Speed is measured by the benchmark runner, never here.
+ */
+class LoadSmokeTest {
+    @TempDir
+    static Path dir;
+    static ChargePlaneNode node;
+
+    @BeforeAll
+    static void start() {
+        Map<String, Object> m = new HashMap<>();
+        m.put("chargeplane.http.port", 0);
+        m.put("pekko.remote.artery.canonical.port", 0);
+        m.put("chargeplane.db.url", "jdbc:h2:file:" + dir.resolve("chargeplane").toAbsolutePath());
+        m.put("chargeplane.db.user", "sa");
+        m.put("chargeplane.db.password", "");
+        m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        node = ChargePlaneNode.start(ConfigFactory.parseMap(m).withFallback(ConfigFactory.defaultApplication()));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static long rows(String table) throws Exception {
+        try (Connection c = node.database().dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static JsonNode run(String prefix, int chargers, String... args) throws Exception {
+        Map<String, String> a = new HashMap<>(Map.of("url", "ws://127.0.0.1:" + node.port() + "/ocpp",
+                "prefix", prefix, "chargers", String.valueOf(chargers), "provision", "true",
+                "duration", "3", "warmup", "1", "timeout", "20"));
+        for (String kv : args) {
+            a.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+        JsonNode r = LoadGenerator.run(a);
+        assertEquals(0, r.get("callErrors").asLong(), r.toString());
+        assertEquals(0, r.get("timeouts").asLong(), r.toString());
+        assertEquals(chargers, r.get("connected").asInt(), r.toString());
+        return r;
+    }
+
+    @Test
+    void theMessageMixIsAnsweredInFullAndWritesExactlyItsRows() throws Exception {
+        long journal0 = rows("\"event_journal\"");
+        long telemetry0 = rows("meter_sample");
+        JsonNode r = run("SMOKE-MIX-", 20, "scenario=mix", "mode=closed");
+        assertTrue(r.get("latency").get("all").get("count").asLong() > 0);
+        // provisioning writes 3 events per pile (created, device claimed, device attached), a first boot 2
+        long journal = rows("\"event_journal\"") - journal0 - 5L * 20;
+        assertEquals(r.get("statusChanges").asLong(), journal, "one journal row per real status change");
+        assertEquals(r.get("samples").asLong(), rows("meter_sample") - telemetry0, "four telemetry rows per MeterValues");
+    }
+
+    @Test
+    void fullSessionsAreAnsweredInFullAndWriteExactlyTheirRows() throws Exception {
+        long journal0 = rows("\"event_journal\"");
+        long telemetry0 = rows("meter_sample");
+        JsonNode r = run("SMOKE-SES-", 10, "scenario=sessions", "mode=closed");
+        assertTrue(r.get("sessions").asLong() > 0);
+        long journal = rows("\"event_journal\"") - journal0 - 5L * 10;
+        assertEquals(2 * r.get("sessions").asLong(), journal, "a session starts and ends: two journal rows");
+        assertEquals(r.get("samples").asLong(), rows("meter_sample") - telemetry0);
+    }
+
+    @Test
+    void anOpenLoopAtAnOfferedRateIsAnsweredInFull() throws Exception {
+        JsonNode r = run("SMOKE-OPEN-", 20, "scenario=mix", "mode=open", "rate=200");
+        assertTrue(r.get("latency").get("all").get("count").asLong() >= 400, r.toString());
+    }
+
+    @Test
+    void aReconnectStormOfMoreChargersThanPekkosDefaultConnectionCapIsAcceptedInFull() throws Exception {
+        // pekko.http.server.max-connections defaults to 1,024: beyond it chargers would wait in the backlog
+        JsonNode r = run("SMOKE-STORM-", 1_100, "scenario=storm", "connectConcurrency=300");
+        assertEquals(1_100, r.get("accepted").asLong());
+    }
+}
