@@ -43,6 +43,11 @@ import scala.concurrent.duration.FiniteDuration;
  * joins the socket to a new {@link ChargerSession}.
  */
 public final class OcppEndpoint extends AllDirectives {
+    /**
+     * Frames waiting to be written to one charger. The source allocates its buffer up front, so this is
+     * memory per connection; a charger that lets more pile up is not reading and its socket fails.
+     */
+    private static final int OUTBOUND_BUFFER = 64;
     private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._~:@+*|\\-]+");
 
     private final ActorSystem<?> system;
@@ -123,7 +128,7 @@ public final class OcppEndpoint extends AllDirectives {
     private Source<String, NotUsed> outbound(ActorRef<SessionMessage> session) {
         return ActorSource.<ChargerSession.Outbound>actorRef(
                         m -> m instanceof ChargerSession.Complete,
-                        m -> Optional.empty(), 4096, OverflowStrategy.fail())
+                        m -> Optional.empty(), OUTBOUND_BUFFER, OverflowStrategy.fail())
                 .mapMaterializedValue(ref -> {
                     session.tell(new ChargerSession.OutboundReady(ref));
                     return NotUsed.getInstance();
