@@ -39,10 +39,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
     /** Stream protocol: frames in (with back-pressure), socket out. */
-    record StreamInit(ActorRef<Ack> ackTo) implements SessionMessage {
-    }
-
-    record FrameIn(String text, ActorRef<Ack> ackTo) implements SessionMessage {
+    record FrameIn(String text) implements SessionMessage {
     }
 
     record StreamDone() implements SessionMessage {
@@ -57,8 +54,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     /** Server shutdown: close with 1001 so that the charger reconnects elsewhere. */
     record GoingAway() implements SessionMessage {
     }
-
-    enum Ack { INSTANCE }
 
     sealed interface Outbound {
     }
@@ -103,7 +98,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private final List<String> pendingOut = new ArrayList<>();
     private final Map<String, String> callsToCharger = new HashMap<>();
     private ActorRef<Outbound> out;
-    private ActorRef<Ack> heldAck;
     private DeviceEntity.Binding binding;
     private EntityRef<PileCommand> pile;
     /** The pile's actor itself once it attached this socket: calls skip the shard region while it lives. */
@@ -142,10 +136,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     @Override
     public Receive<SessionMessage> createReceive() {
         return newReceiveBuilder()
-                .onMessage(StreamInit.class, m -> {
-                    m.ackTo().tell(Ack.INSTANCE);
-                    return this;
-                })
                 .onMessage(FrameIn.class, this::onFrame)
                 .onMessage(OutboundReady.class, m -> {
                     out = m.out();
@@ -235,13 +225,17 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         return processNext();
     }
 
+    /**
+     * Frames are handed over without a per-frame acknowledgement; a charger is expected to wait for each
+     * answer (OCPP-J allows one outstanding CALL), so one that piles up more than max-queued-frames is
+     * flooding and is disconnected.
+     */
     private Behavior<SessionMessage> onFrame(FrameIn m) {
-        queue.add(m.text());
-        if (queue.size() < settings.maxQueuedFrames()) {
-            m.ackTo().tell(Ack.INSTANCE);
-        } else {
-            heldAck = m.ackTo();
+        if (queue.size() >= settings.maxQueuedFrames()) {
+            getContext().getLog().warn("{}: more than {} frames waiting, disconnecting", identity, settings.maxQueuedFrames());
+            return close(1008, "too many frames without waiting for answers");
         }
+        queue.add(m.text());
         return processNext();
     }
 
@@ -249,10 +243,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private Behavior<SessionMessage> processNext() {
         while (!busy && binding != null && !queue.isEmpty() && !closing) {
             handle(queue.poll());
-        }
-        if (heldAck != null && queue.size() < settings.maxQueuedFrames()) {
-            heldAck.tell(Ack.INSTANCE);
-            heldAck = null;
         }
         return this;
     }

@@ -117,12 +117,8 @@ public final class OcppEndpoint extends AllDirectives {
     }
 
     private Sink<String, NotUsed> inbound(ActorRef<SessionMessage> session) {
-        return ActorSink.actorRefWithBackpressure(session,
-                (ackTo, text) -> new ChargerSession.FrameIn(text, ackTo),
-                ChargerSession.StreamInit::new,
-                ChargerSession.Ack.INSTANCE,
-                new ChargerSession.StreamDone(),
-                ChargerSession.StreamFailed::new);
+        return Flow.<String>create().<SessionMessage>map(ChargerSession.FrameIn::new)
+                .to(ActorSink.actorRef(session, new ChargerSession.StreamDone(), ChargerSession.StreamFailed::new));
     }
 
     private Source<String, NotUsed> outbound(ActorRef<SessionMessage> session) {
