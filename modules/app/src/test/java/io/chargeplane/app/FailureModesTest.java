@@ -314,6 +314,33 @@ class FailureModesTest {
     }
 
     @Test
+    void underOverloadACallThatWaitedTooLongIsAnsweredAtOnceInsteadOfProcessedLate(@TempDir Path other)
+            throws Exception {
+        try (ChargePlaneNode overloaded = TestNodes.start(TestNodes.h2(other),
+                java.util.Map.of("chargeplane.ocpp.shed-calls-waiting-longer-than", "1ms"))) {
+            new Rest(overloaded).pileWithDevice("p1", "CP1");
+            try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(overloaded), "CP1")) {
+                cp.boot("Acme", "AC22", "SN1");
+                // three calls at once: the later ones wait in the session's queue while the first is persisted
+                for (int i = 0; i < 3; i++) {
+                    cp.sendRaw("[2,\"burst-" + i + "\",\"StatusNotification\",{\"connectorId\":" + (i + 1)
+                            + ",\"errorCode\":\"NoError\",\"status\":\"Available\"}]");
+                }
+                int shed = 0;
+                for (int i = 0; i < 3; i++) {
+                    JsonNode answer = OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10)));
+                    if (answer.get(0).asInt() == 4) {
+                        assertEquals("InternalError", answer.get(2).asText());
+                        shed++;
+                    }
+                }
+                assertTrue(shed >= 1, "a call that waited longer than the limit is shed");
+                assertNotNull(cp.heartbeat().currentTime(), "the session goes on");
+            }
+        }
+    }
+
+    @Test
     void onShutdownChargerSocketsAreClosedWith1001() throws Exception {
         SimulatedCharger cp = connect();
         cp.heartbeat();

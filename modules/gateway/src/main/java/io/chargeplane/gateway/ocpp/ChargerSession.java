@@ -95,6 +95,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private final OcppSettings settings;
     private final WsCloser closer;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<Long> queuedAt = new ArrayDeque<>();
     private final List<String> pendingOut = new ArrayList<>();
     private final Map<String, String> callsToCharger = new HashMap<>();
     private ActorRef<Outbound> out;
@@ -236,15 +237,35 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             return close(1008, "too many frames without waiting for answers");
         }
         queue.add(m.text());
+        queuedAt.add(System.nanoTime());
         return processNext();
     }
 
     /** Handles queued frames until one needs an entity's answer. */
     private Behavior<SessionMessage> processNext() {
         while (!busy && binding != null && !queue.isEmpty() && !closing) {
-            handle(queue.poll());
+            String text = queue.poll();
+            long waited = System.nanoTime() - queuedAt.poll();
+            if (waited > settings.shedAfter().toNanos()) {
+                shed(text, waited);
+            } else {
+                handle(text);
+            }
         }
         return this;
+    }
+
+    /** Overload: the call waited so long that the charger has likely given up; answer it now, do not process it. */
+    private void shed(String text, long waitedNanos) {
+        FrameCodec.Decoded decoded = FrameCodec.decode(text);
+        if (decoded instanceof FrameCodec.Ok ok && ok.frame() instanceof Frame.Call call) {
+            getContext().getLog().warn("{}: call {} shed after waiting {} ms", identity, call.messageId(),
+                    waitedNanos / 1_000_000);
+            send(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
+                    "server overloaded: the call waited too long; retry later"));
+        } else {
+            handle(text); // answers to our own calls and malformed frames cost nothing to handle
+        }
     }
 
     private void handle(String text) {
