@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -95,10 +94,5 @@ public final class TelemetryStore {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Timestamp ts(java.time.Instant i) {
-        return Timestamp.from(i);
     }
 }

@@ -1,7 +1,6 @@
 package io.chargeplane.control.unbound;
 
 import io.chargeplane.control.db.Database;
-import io.chargeplane.control.db.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,13 +49,13 @@ public final class UnboundIdentities {
                                            int maxRows) {
         return Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Flush(), flushInterval);
-            return collecting(db, blocking, maxPending, maxRows, new HashMap<>(), false);
+            return collecting(db, blocking, maxPending, maxRows);
         });
     }
 
-    private static Behavior<Command> collecting(Database db, Executor blocking, int maxPending, int maxRows,
-                                                Map<String, long[]> counts, boolean flushing) {
+    private static Behavior<Command> collecting(Database db, Executor blocking, int maxPending, int maxRows) {
         Map<String, Sighting> latest = new HashMap<>();
+        Map<String, long[]> counts = new HashMap<>();
         return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
                 .onMessage(Sighting.class, s -> {
                     if (latest.size() < maxPending || latest.containsKey(s.identity())) {
@@ -121,14 +120,14 @@ public final class UnboundIdentities {
                     }
                 }
             }
-            trim(c, db.dialect(), maxRows);
+            trim(c, maxRows);
             c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static void trim(Connection c, Dialect dialect, int maxRows) throws SQLException {
+    private static void trim(Connection c, int maxRows) throws SQLException {
         String sql = "DELETE FROM unbound_identity WHERE identity IN (SELECT identity FROM unbound_identity"
                 + " ORDER BY last_seen DESC OFFSET ? ROWS)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
