@@ -60,7 +60,7 @@ class BadInputTest {
     void eachMalformedCallGetsItsErrorCodeTheSessionStaysUpAndNothingIsPersisted() throws Exception {
         try (SimulatedCharger cp = charger("CP-B")) {
             cp.boot("Acme", "AC22", "SN-B");
-            long before = TestNodes.journalRows(node);
+            long before = TestNodes.settledJournalRows(node);
             assertEquals("FormationViolation", errorFor(cp, "[2,\"f1\",\"Heartbeat\"]").get(2).asText());
             assertEquals("f1", errorFor(cp, "[2,\"f1\",\"Heartbeat\",[]]").get(1).asText());
             assertEquals("TypeConstraintViolation", errorFor(cp,
@@ -95,7 +95,7 @@ class BadInputTest {
     void anOversizedFrameClosesOnlyItsOwnSocketWith1009() throws Exception {
         try (SimulatedCharger big = charger("CP-B"); SimulatedCharger other = charger("CP-C")) {
             other.boot("Acme", "AC22", "SN-C");
-            long before = TestNodes.journalRows(node);
+            long before = TestNodes.settledJournalRows(node);
             String huge = "[2,\"big\",\"DataTransfer\",{\"vendorId\":\"X\",\"data\":\"" + "x".repeat(40_000) + "\"}]";
             big.sendRaw(huge);
             assertEquals(1009, big.closed().get(10, TimeUnit.SECONDS));
@@ -123,7 +123,7 @@ class BadInputTest {
 
     @Test
     void anUnknownIdentityIsRejectedAtBootGetsSecurityErrorOtherwiseAndIsListedForOperators() throws Exception {
-        long before = TestNodes.journalRows(node);
+        long before = TestNodes.settledJournalRows(node);
         try (SimulatedCharger cp = charger("STRANGER-1")) {
             assertEquals("Rejected", cp.boot("Evil", "X1", "SN-X").status().wire());
             CallErrorException e = assertThrows(CallErrorException.class, cp::heartbeat);

@@ -93,6 +93,23 @@ final class TestNodes {
     static URI ocpp(ChargePlaneNode node) {
         return URI.create("ws://127.0.0.1:" + node.port() + "/ocpp");
     }
+    /**
+     * Journal rows once writes still in flight have landed (a boot also records the serial on the Device
+     * entity, which nobody waits for): the count is read until it holds still for 300 ms.
+     */
+    static long settledJournalRows(ChargePlaneNode node) throws Exception {
+        long previous = journalRows(node);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(300);
+            long now = journalRows(node);
+            if (now == previous) {
+                return now;
+            }
+            previous = now;
+        }
+        throw new AssertionError("the journal keeps growing");
+    }
+
     /** Rows in the event journal: tests use it to prove that something wrote nothing. */
     static long journalRows(ChargePlaneNode node) throws java.sql.SQLException {
         try (var c = node.database().dataSource().getConnection(); var s = c.createStatement();
