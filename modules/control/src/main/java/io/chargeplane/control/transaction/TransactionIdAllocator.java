@@ -28,18 +28,21 @@ public final class TransactionIdAllocator {
         this.blocking = blocking;
     }
 
-    public synchronized CompletionStage<Integer> next() {
-        if (next < end) {
-            return CompletableFuture.completedFuture((int) next++);
+    /** An id at once from the node's block, or after reserving a new block (no lock is held meanwhile). */
+    public CompletionStage<Integer> next() {
+        synchronized (this) {
+            if (next < end) {
+                return CompletableFuture.completedFuture((int) next++);
+            }
         }
-        return CompletableFuture.supplyAsync(this::reserveBlockAndTake, blocking);
+        return CompletableFuture.supplyAsync(this::reserveBlock, blocking).thenApply(this::takeFrom);
     }
 
-    private synchronized int reserveBlockAndTake() {
+    /** Starts the new block unless another caller's block arrived first (then this one is skipped: gaps are fine). */
+    private synchronized int takeFrom(long blockStart) {
         if (next >= end) {
-            long start = reserveBlock();
-            next = start;
-            end = Math.min(start + BLOCK, (long) Integer.MAX_VALUE + 1);
+            next = blockStart;
+            end = Math.min(blockStart + BLOCK, (long) Integer.MAX_VALUE + 1);
         }
         return (int) next++;
     }
