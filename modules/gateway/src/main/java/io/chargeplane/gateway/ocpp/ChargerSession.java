@@ -298,10 +298,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             return;
         }
         if (frame instanceof Frame.CallResult r) {
-            pile.tell(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(), null, null, now()));
+            toPile(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(), null, null, now()));
         } else {
             Frame.CallError e = (Frame.CallError) frame;
-            pile.tell(new PileCommand.ChargerAnswered(e.messageId(), null, e.code().name(), e.description(), now()));
+            toPile(new PileCommand.ChargerAnswered(e.messageId(), null, e.code().name(), e.description(), now()));
         }
     }
 
@@ -318,12 +318,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             return;
         }
         if (request instanceof Core.HeartbeatRequest) {
-            PileCommand.Seen seen = new PileCommand.Seen(identity, getContext().getSelf(), now());
-            if (pileDirect != null) {
-                pileDirect.tell(seen);
-            } else {
-                pile.tell(seen);
-            }
+            toPile(new PileCommand.Seen(identity, getContext().getSelf(), now()));
             send(FrameCodec.callResult(call.messageId(), new Core.HeartbeatResponse(now())));
         } else if (request instanceof Core.DataTransferRequest dt) {
             boolean known = control.settings().dataTransferVendors().contains(dt.vendorId());
@@ -386,13 +381,18 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         inFlight = call.messageId();
         PileCommand.FromCharger message = new PileCommand.FromCharger(identity, call.messageId(), read.request(),
                 read.tolerated(), info, now(), getContext().getSelf(), answers);
+        toPile(message);
+        timers.startSingleTimer("call", new CallTimedOut(call.messageId()), settings.askTimeout());
+        return this;
+    }
+
+    /** Straight to the pile's actor while it lives, else through the shard region. */
+    private void toPile(PileCommand message) {
         if (pileDirect != null) {
             pileDirect.tell(message);
         } else {
             pile.tell(message);
         }
-        timers.startSingleTimer("call", new CallTimedOut(call.messageId()), settings.askTimeout());
-        return this;
     }
 
     private Behavior<SessionMessage> onSendCall(SessionMessage.SendCall c) {
