@@ -171,16 +171,15 @@ for profile, actions in PROFILES.items():
 
 enum_src = []
 for name in sorted(enums):
-    consts = ',\n        '.join(f'@JsonProperty("{v}") {const_name(v)}' for v in enums[name])
+    consts = ',\n        '.join(f'@JsonProperty("{v}") {const_name(v)}("{v}")' for v in enums[name])
     enum_src.append(f'    public enum {name} {{\n        {consts};\n\n'
+                    f'        private final String wire;\n\n'
+                    f'        {name}(String wire) {{\n            this.wire = wire;\n        }}\n\n'
                     f'        /** The value as written on the wire. */\n'
                     f'        public String wire() {{\n'
-                    f'            return DataTypes.wireName(this);\n        }}\n    }}\n')
+                    f'            return wire;\n        }}\n    }}\n')
 src = HEADER + '/** Data types shared by several OCPP 1.6 messages (spec section 7). */\n' \
     + 'public final class DataTypes {\n    private DataTypes() {\n    }\n\n' \
-    + '    static String wireName(Enum<?> e) {\n        try {\n' \
-    + '            return e.getDeclaringClass().getField(e.name()).getAnnotation(JsonProperty.class).value();\n' \
-    + '        } catch (NoSuchFieldException x) {\n            throw new IllegalStateException(x);\n        }\n    }\n\n' \
     + '\n'.join(objects[n] for n in sorted(objects)) + '\n' + '\n'.join(enum_src) + '}\n'
 with open(os.path.join(OUT, 'DataTypes.java'), 'w') as f:
     f.write(src)

@@ -67,6 +67,14 @@ class FailureModesTest {
         return CompletableFuture.supplyAsync(() -> rest.post("/api/piles/p1/reset", "{\"type\":\"Soft\"}"));
     }
 
+    /** A StartTransaction sent as raw text (to break the schema on purpose); returns the server's frame. */
+    private static JsonNode rawStart(SimulatedCharger cp, String messageId, int connector, String timestampAndMore)
+            throws Exception {
+        cp.sendRaw("[2,\"" + messageId + "\",\"StartTransaction\",{\"connectorId\":" + connector
+                + ",\"idTag\":\"TAG\",\"meterStart\":10,\"timestamp\":" + timestampAndMore + "}]");
+        return OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10)));
+    }
+
     // ---- zombie connections ---------------------------------------------------------------------------
 
     @Test
@@ -237,13 +245,9 @@ class FailureModesTest {
     @Test
     void timestampsAreStoredInUtcAnOffsetlessOneIsReadAsUtcAndAFastClockIsFlagged() throws Exception {
         try (SimulatedCharger cp = connect()) {
-            cp.sendRaw("[2,\"s1\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"TAG\",\"meterStart\":10,"
-                    + "\"timestamp\":\"2026-03-01T10:00:00\"}]");
-            JsonNode answer = OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10)));
+            JsonNode answer = rawStart(cp, "s1", 1, "\"2026-03-01T10:00:00\"");
             assertEquals(3, answer.get(0).asInt(), "billing data is never refused for a missing offset: " + answer);
-            cp.sendRaw("[2,\"s2\",\"StartTransaction\",{\"connectorId\":2,\"idTag\":\"TAG\",\"meterStart\":10,"
-                    + "\"timestamp\":\"2026-03-01T12:00:00+02:00\"}]");
-            assertEquals(3, OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10))).get(0).asInt());
+            assertEquals(3, rawStart(cp, "s2", 2, "\"2026-03-01T12:00:00+02:00\"").get(0).asInt());
             cp.status(2, DataTypes.ChargePointStatus.CHARGING);
             cp.start(3, "TAG", 10, Instant.now().plus(Duration.ofHours(2)));
         }
@@ -260,9 +264,7 @@ class FailureModesTest {
     @Test
     void anExtraFieldInABillingMessageIsAcceptedStoredAndRecorded() throws Exception {
         try (SimulatedCharger cp = connect()) {
-            cp.sendRaw("[2,\"s1\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"TAG\",\"meterStart\":10,"
-                    + "\"timestamp\":\"2026-03-01T10:00:00Z\",\"vendorCustom\":{\"a\":1}}]");
-            JsonNode answer = OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10)));
+            JsonNode answer = rawStart(cp, "s1", 1, "\"2026-03-01T10:00:00Z\",\"vendorCustom\":{\"a\":1}");
             assertEquals(3, answer.get(0).asInt(), answer.toString());
             assertTrue(answer.get(2).get("transactionId").asInt() > 0);
         }

@@ -103,12 +103,21 @@ public final class FrameCodec {
         }
     }
 
+    /** Writes the payload record straight into the frame, without building a JSON tree first. */
     public static String callResult(String messageId, Object payload) {
-        return encode(new Frame.CallResult(messageId, OcppJson.MAPPER.valueToTree(payload)));
+        return "[3," + json(messageId) + "," + json(payload) + "]";
     }
 
     public static String call(String messageId, String action, Object payload) {
-        return encode(new Frame.Call(messageId, action, OcppJson.MAPPER.valueToTree(payload)));
+        return "[2," + json(messageId) + "," + json(action) + "," + json(payload) + "]";
+    }
+
+    private static String json(Object value) {
+        try {
+            return OcppJson.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
     }
 
     public static String callError(String messageId, ErrorCode code, String description) {

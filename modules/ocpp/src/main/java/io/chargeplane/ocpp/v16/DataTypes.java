@@ -11,14 +11,6 @@ public final class DataTypes {
     private DataTypes() {
     }
 
-    static String wireName(Enum<?> e) {
-        try {
-            return e.getDeclaringClass().getField(e.name()).getAnnotation(JsonProperty.class).value();
-        } catch (NoSuchFieldException x) {
-            throw new IllegalStateException(x);
-        }
-    }
-
     public record AuthorizationData(
             String idTag,
             DataTypes.IdTagInfo idTagInfo /* optional */) {
@@ -78,424 +70,610 @@ public final class DataTypes {
     }
 
     public enum AcceptanceStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected");
+
+        private final String wire;
+
+        AcceptanceStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum AuthorizationStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Blocked") BLOCKED,
-        @JsonProperty("Expired") EXPIRED,
-        @JsonProperty("Invalid") INVALID,
-        @JsonProperty("ConcurrentTx") CONCURRENT_TX;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Blocked") BLOCKED("Blocked"),
+        @JsonProperty("Expired") EXPIRED("Expired"),
+        @JsonProperty("Invalid") INVALID("Invalid"),
+        @JsonProperty("ConcurrentTx") CONCURRENT_TX("ConcurrentTx");
+
+        private final String wire;
+
+        AuthorizationStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum AvailabilityStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("Scheduled") SCHEDULED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("Scheduled") SCHEDULED("Scheduled");
+
+        private final String wire;
+
+        AvailabilityStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum AvailabilityType {
-        @JsonProperty("Inoperative") INOPERATIVE,
-        @JsonProperty("Operative") OPERATIVE;
+        @JsonProperty("Inoperative") INOPERATIVE("Inoperative"),
+        @JsonProperty("Operative") OPERATIVE("Operative");
+
+        private final String wire;
+
+        AvailabilityType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargePointErrorCode {
-        @JsonProperty("ConnectorLockFailure") CONNECTOR_LOCK_FAILURE,
-        @JsonProperty("EVCommunicationError") EVCOMMUNICATION_ERROR,
-        @JsonProperty("GroundFailure") GROUND_FAILURE,
-        @JsonProperty("HighTemperature") HIGH_TEMPERATURE,
-        @JsonProperty("InternalError") INTERNAL_ERROR,
-        @JsonProperty("LocalListConflict") LOCAL_LIST_CONFLICT,
-        @JsonProperty("NoError") NO_ERROR,
-        @JsonProperty("OtherError") OTHER_ERROR,
-        @JsonProperty("OverCurrentFailure") OVER_CURRENT_FAILURE,
-        @JsonProperty("PowerMeterFailure") POWER_METER_FAILURE,
-        @JsonProperty("PowerSwitchFailure") POWER_SWITCH_FAILURE,
-        @JsonProperty("ReaderFailure") READER_FAILURE,
-        @JsonProperty("ResetFailure") RESET_FAILURE,
-        @JsonProperty("UnderVoltage") UNDER_VOLTAGE,
-        @JsonProperty("OverVoltage") OVER_VOLTAGE,
-        @JsonProperty("WeakSignal") WEAK_SIGNAL;
+        @JsonProperty("ConnectorLockFailure") CONNECTOR_LOCK_FAILURE("ConnectorLockFailure"),
+        @JsonProperty("EVCommunicationError") EVCOMMUNICATION_ERROR("EVCommunicationError"),
+        @JsonProperty("GroundFailure") GROUND_FAILURE("GroundFailure"),
+        @JsonProperty("HighTemperature") HIGH_TEMPERATURE("HighTemperature"),
+        @JsonProperty("InternalError") INTERNAL_ERROR("InternalError"),
+        @JsonProperty("LocalListConflict") LOCAL_LIST_CONFLICT("LocalListConflict"),
+        @JsonProperty("NoError") NO_ERROR("NoError"),
+        @JsonProperty("OtherError") OTHER_ERROR("OtherError"),
+        @JsonProperty("OverCurrentFailure") OVER_CURRENT_FAILURE("OverCurrentFailure"),
+        @JsonProperty("PowerMeterFailure") POWER_METER_FAILURE("PowerMeterFailure"),
+        @JsonProperty("PowerSwitchFailure") POWER_SWITCH_FAILURE("PowerSwitchFailure"),
+        @JsonProperty("ReaderFailure") READER_FAILURE("ReaderFailure"),
+        @JsonProperty("ResetFailure") RESET_FAILURE("ResetFailure"),
+        @JsonProperty("UnderVoltage") UNDER_VOLTAGE("UnderVoltage"),
+        @JsonProperty("OverVoltage") OVER_VOLTAGE("OverVoltage"),
+        @JsonProperty("WeakSignal") WEAK_SIGNAL("WeakSignal");
+
+        private final String wire;
+
+        ChargePointErrorCode(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargePointStatus {
-        @JsonProperty("Available") AVAILABLE,
-        @JsonProperty("Preparing") PREPARING,
-        @JsonProperty("Charging") CHARGING,
-        @JsonProperty("SuspendedEVSE") SUSPENDED_EVSE,
-        @JsonProperty("SuspendedEV") SUSPENDED_EV,
-        @JsonProperty("Finishing") FINISHING,
-        @JsonProperty("Reserved") RESERVED,
-        @JsonProperty("Unavailable") UNAVAILABLE,
-        @JsonProperty("Faulted") FAULTED;
+        @JsonProperty("Available") AVAILABLE("Available"),
+        @JsonProperty("Preparing") PREPARING("Preparing"),
+        @JsonProperty("Charging") CHARGING("Charging"),
+        @JsonProperty("SuspendedEVSE") SUSPENDED_EVSE("SuspendedEVSE"),
+        @JsonProperty("SuspendedEV") SUSPENDED_EV("SuspendedEV"),
+        @JsonProperty("Finishing") FINISHING("Finishing"),
+        @JsonProperty("Reserved") RESERVED("Reserved"),
+        @JsonProperty("Unavailable") UNAVAILABLE("Unavailable"),
+        @JsonProperty("Faulted") FAULTED("Faulted");
+
+        private final String wire;
+
+        ChargePointStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargingProfileKindType {
-        @JsonProperty("Absolute") ABSOLUTE,
-        @JsonProperty("Recurring") RECURRING,
-        @JsonProperty("Relative") RELATIVE;
+        @JsonProperty("Absolute") ABSOLUTE("Absolute"),
+        @JsonProperty("Recurring") RECURRING("Recurring"),
+        @JsonProperty("Relative") RELATIVE("Relative");
+
+        private final String wire;
+
+        ChargingProfileKindType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargingProfilePurposeType {
-        @JsonProperty("ChargePointMaxProfile") CHARGE_POINT_MAX_PROFILE,
-        @JsonProperty("TxDefaultProfile") TX_DEFAULT_PROFILE,
-        @JsonProperty("TxProfile") TX_PROFILE;
+        @JsonProperty("ChargePointMaxProfile") CHARGE_POINT_MAX_PROFILE("ChargePointMaxProfile"),
+        @JsonProperty("TxDefaultProfile") TX_DEFAULT_PROFILE("TxDefaultProfile"),
+        @JsonProperty("TxProfile") TX_PROFILE("TxProfile");
+
+        private final String wire;
+
+        ChargingProfilePurposeType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargingProfileStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("NotSupported") NOT_SUPPORTED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("NotSupported") NOT_SUPPORTED("NotSupported");
+
+        private final String wire;
+
+        ChargingProfileStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ChargingRateUnitType {
-        @JsonProperty("A") A,
-        @JsonProperty("W") W;
+        @JsonProperty("A") A("A"),
+        @JsonProperty("W") W("W");
+
+        private final String wire;
+
+        ChargingRateUnitType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ClearChargingProfileStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Unknown") UNKNOWN;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Unknown") UNKNOWN("Unknown");
+
+        private final String wire;
+
+        ClearChargingProfileStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ConfigurationStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("RebootRequired") REBOOT_REQUIRED,
-        @JsonProperty("NotSupported") NOT_SUPPORTED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("RebootRequired") REBOOT_REQUIRED("RebootRequired"),
+        @JsonProperty("NotSupported") NOT_SUPPORTED("NotSupported");
+
+        private final String wire;
+
+        ConfigurationStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum DataTransferStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("UnknownMessageId") UNKNOWN_MESSAGE_ID,
-        @JsonProperty("UnknownVendorId") UNKNOWN_VENDOR_ID;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("UnknownMessageId") UNKNOWN_MESSAGE_ID("UnknownMessageId"),
+        @JsonProperty("UnknownVendorId") UNKNOWN_VENDOR_ID("UnknownVendorId");
+
+        private final String wire;
+
+        DataTransferStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum DiagnosticsStatus {
-        @JsonProperty("Idle") IDLE,
-        @JsonProperty("Uploaded") UPLOADED,
-        @JsonProperty("UploadFailed") UPLOAD_FAILED,
-        @JsonProperty("Uploading") UPLOADING;
+        @JsonProperty("Idle") IDLE("Idle"),
+        @JsonProperty("Uploaded") UPLOADED("Uploaded"),
+        @JsonProperty("UploadFailed") UPLOAD_FAILED("UploadFailed"),
+        @JsonProperty("Uploading") UPLOADING("Uploading");
+
+        private final String wire;
+
+        DiagnosticsStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum FirmwareStatus {
-        @JsonProperty("Downloaded") DOWNLOADED,
-        @JsonProperty("DownloadFailed") DOWNLOAD_FAILED,
-        @JsonProperty("Downloading") DOWNLOADING,
-        @JsonProperty("Idle") IDLE,
-        @JsonProperty("InstallationFailed") INSTALLATION_FAILED,
-        @JsonProperty("Installing") INSTALLING,
-        @JsonProperty("Installed") INSTALLED;
+        @JsonProperty("Downloaded") DOWNLOADED("Downloaded"),
+        @JsonProperty("DownloadFailed") DOWNLOAD_FAILED("DownloadFailed"),
+        @JsonProperty("Downloading") DOWNLOADING("Downloading"),
+        @JsonProperty("Idle") IDLE("Idle"),
+        @JsonProperty("InstallationFailed") INSTALLATION_FAILED("InstallationFailed"),
+        @JsonProperty("Installing") INSTALLING("Installing"),
+        @JsonProperty("Installed") INSTALLED("Installed");
+
+        private final String wire;
+
+        FirmwareStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum Location {
-        @JsonProperty("Cable") CABLE,
-        @JsonProperty("EV") EV,
-        @JsonProperty("Inlet") INLET,
-        @JsonProperty("Outlet") OUTLET,
-        @JsonProperty("Body") BODY;
+        @JsonProperty("Cable") CABLE("Cable"),
+        @JsonProperty("EV") EV("EV"),
+        @JsonProperty("Inlet") INLET("Inlet"),
+        @JsonProperty("Outlet") OUTLET("Outlet"),
+        @JsonProperty("Body") BODY("Body");
+
+        private final String wire;
+
+        Location(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum Measurand {
-        @JsonProperty("Energy.Active.Export.Register") ENERGY_ACTIVE_EXPORT_REGISTER,
-        @JsonProperty("Energy.Active.Import.Register") ENERGY_ACTIVE_IMPORT_REGISTER,
-        @JsonProperty("Energy.Reactive.Export.Register") ENERGY_REACTIVE_EXPORT_REGISTER,
-        @JsonProperty("Energy.Reactive.Import.Register") ENERGY_REACTIVE_IMPORT_REGISTER,
-        @JsonProperty("Energy.Active.Export.Interval") ENERGY_ACTIVE_EXPORT_INTERVAL,
-        @JsonProperty("Energy.Active.Import.Interval") ENERGY_ACTIVE_IMPORT_INTERVAL,
-        @JsonProperty("Energy.Reactive.Export.Interval") ENERGY_REACTIVE_EXPORT_INTERVAL,
-        @JsonProperty("Energy.Reactive.Import.Interval") ENERGY_REACTIVE_IMPORT_INTERVAL,
-        @JsonProperty("Power.Active.Export") POWER_ACTIVE_EXPORT,
-        @JsonProperty("Power.Active.Import") POWER_ACTIVE_IMPORT,
-        @JsonProperty("Power.Offered") POWER_OFFERED,
-        @JsonProperty("Power.Reactive.Export") POWER_REACTIVE_EXPORT,
-        @JsonProperty("Power.Reactive.Import") POWER_REACTIVE_IMPORT,
-        @JsonProperty("Power.Factor") POWER_FACTOR,
-        @JsonProperty("Current.Import") CURRENT_IMPORT,
-        @JsonProperty("Current.Export") CURRENT_EXPORT,
-        @JsonProperty("Current.Offered") CURRENT_OFFERED,
-        @JsonProperty("Voltage") VOLTAGE,
-        @JsonProperty("Frequency") FREQUENCY,
-        @JsonProperty("Temperature") TEMPERATURE,
-        @JsonProperty("SoC") SO_C,
-        @JsonProperty("RPM") RPM;
+        @JsonProperty("Energy.Active.Export.Register") ENERGY_ACTIVE_EXPORT_REGISTER("Energy.Active.Export.Register"),
+        @JsonProperty("Energy.Active.Import.Register") ENERGY_ACTIVE_IMPORT_REGISTER("Energy.Active.Import.Register"),
+        @JsonProperty("Energy.Reactive.Export.Register") ENERGY_REACTIVE_EXPORT_REGISTER("Energy.Reactive.Export.Register"),
+        @JsonProperty("Energy.Reactive.Import.Register") ENERGY_REACTIVE_IMPORT_REGISTER("Energy.Reactive.Import.Register"),
+        @JsonProperty("Energy.Active.Export.Interval") ENERGY_ACTIVE_EXPORT_INTERVAL("Energy.Active.Export.Interval"),
+        @JsonProperty("Energy.Active.Import.Interval") ENERGY_ACTIVE_IMPORT_INTERVAL("Energy.Active.Import.Interval"),
+        @JsonProperty("Energy.Reactive.Export.Interval") ENERGY_REACTIVE_EXPORT_INTERVAL("Energy.Reactive.Export.Interval"),
+        @JsonProperty("Energy.Reactive.Import.Interval") ENERGY_REACTIVE_IMPORT_INTERVAL("Energy.Reactive.Import.Interval"),
+        @JsonProperty("Power.Active.Export") POWER_ACTIVE_EXPORT("Power.Active.Export"),
+        @JsonProperty("Power.Active.Import") POWER_ACTIVE_IMPORT("Power.Active.Import"),
+        @JsonProperty("Power.Offered") POWER_OFFERED("Power.Offered"),
+        @JsonProperty("Power.Reactive.Export") POWER_REACTIVE_EXPORT("Power.Reactive.Export"),
+        @JsonProperty("Power.Reactive.Import") POWER_REACTIVE_IMPORT("Power.Reactive.Import"),
+        @JsonProperty("Power.Factor") POWER_FACTOR("Power.Factor"),
+        @JsonProperty("Current.Import") CURRENT_IMPORT("Current.Import"),
+        @JsonProperty("Current.Export") CURRENT_EXPORT("Current.Export"),
+        @JsonProperty("Current.Offered") CURRENT_OFFERED("Current.Offered"),
+        @JsonProperty("Voltage") VOLTAGE("Voltage"),
+        @JsonProperty("Frequency") FREQUENCY("Frequency"),
+        @JsonProperty("Temperature") TEMPERATURE("Temperature"),
+        @JsonProperty("SoC") SO_C("SoC"),
+        @JsonProperty("RPM") RPM("RPM");
+
+        private final String wire;
+
+        Measurand(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum MessageTrigger {
-        @JsonProperty("BootNotification") BOOT_NOTIFICATION,
-        @JsonProperty("DiagnosticsStatusNotification") DIAGNOSTICS_STATUS_NOTIFICATION,
-        @JsonProperty("FirmwareStatusNotification") FIRMWARE_STATUS_NOTIFICATION,
-        @JsonProperty("Heartbeat") HEARTBEAT,
-        @JsonProperty("MeterValues") METER_VALUES,
-        @JsonProperty("StatusNotification") STATUS_NOTIFICATION;
+        @JsonProperty("BootNotification") BOOT_NOTIFICATION("BootNotification"),
+        @JsonProperty("DiagnosticsStatusNotification") DIAGNOSTICS_STATUS_NOTIFICATION("DiagnosticsStatusNotification"),
+        @JsonProperty("FirmwareStatusNotification") FIRMWARE_STATUS_NOTIFICATION("FirmwareStatusNotification"),
+        @JsonProperty("Heartbeat") HEARTBEAT("Heartbeat"),
+        @JsonProperty("MeterValues") METER_VALUES("MeterValues"),
+        @JsonProperty("StatusNotification") STATUS_NOTIFICATION("StatusNotification");
+
+        private final String wire;
+
+        MessageTrigger(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum Phase {
-        @JsonProperty("L1") L1,
-        @JsonProperty("L2") L2,
-        @JsonProperty("L3") L3,
-        @JsonProperty("N") N,
-        @JsonProperty("L1-N") L1_N,
-        @JsonProperty("L2-N") L2_N,
-        @JsonProperty("L3-N") L3_N,
-        @JsonProperty("L1-L2") L1_L2,
-        @JsonProperty("L2-L3") L2_L3,
-        @JsonProperty("L3-L1") L3_L1;
+        @JsonProperty("L1") L1("L1"),
+        @JsonProperty("L2") L2("L2"),
+        @JsonProperty("L3") L3("L3"),
+        @JsonProperty("N") N("N"),
+        @JsonProperty("L1-N") L1_N("L1-N"),
+        @JsonProperty("L2-N") L2_N("L2-N"),
+        @JsonProperty("L3-N") L3_N("L3-N"),
+        @JsonProperty("L1-L2") L1_L2("L1-L2"),
+        @JsonProperty("L2-L3") L2_L3("L2-L3"),
+        @JsonProperty("L3-L1") L3_L1("L3-L1");
+
+        private final String wire;
+
+        Phase(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ReadingContext {
-        @JsonProperty("Interruption.Begin") INTERRUPTION_BEGIN,
-        @JsonProperty("Interruption.End") INTERRUPTION_END,
-        @JsonProperty("Sample.Clock") SAMPLE_CLOCK,
-        @JsonProperty("Sample.Periodic") SAMPLE_PERIODIC,
-        @JsonProperty("Transaction.Begin") TRANSACTION_BEGIN,
-        @JsonProperty("Transaction.End") TRANSACTION_END,
-        @JsonProperty("Trigger") TRIGGER,
-        @JsonProperty("Other") OTHER;
+        @JsonProperty("Interruption.Begin") INTERRUPTION_BEGIN("Interruption.Begin"),
+        @JsonProperty("Interruption.End") INTERRUPTION_END("Interruption.End"),
+        @JsonProperty("Sample.Clock") SAMPLE_CLOCK("Sample.Clock"),
+        @JsonProperty("Sample.Periodic") SAMPLE_PERIODIC("Sample.Periodic"),
+        @JsonProperty("Transaction.Begin") TRANSACTION_BEGIN("Transaction.Begin"),
+        @JsonProperty("Transaction.End") TRANSACTION_END("Transaction.End"),
+        @JsonProperty("Trigger") TRIGGER("Trigger"),
+        @JsonProperty("Other") OTHER("Other");
+
+        private final String wire;
+
+        ReadingContext(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum Reason {
-        @JsonProperty("EmergencyStop") EMERGENCY_STOP,
-        @JsonProperty("EVDisconnected") EVDISCONNECTED,
-        @JsonProperty("HardReset") HARD_RESET,
-        @JsonProperty("Local") LOCAL,
-        @JsonProperty("Other") OTHER,
-        @JsonProperty("PowerLoss") POWER_LOSS,
-        @JsonProperty("Reboot") REBOOT,
-        @JsonProperty("Remote") REMOTE,
-        @JsonProperty("SoftReset") SOFT_RESET,
-        @JsonProperty("UnlockCommand") UNLOCK_COMMAND,
-        @JsonProperty("DeAuthorized") DE_AUTHORIZED;
+        @JsonProperty("EmergencyStop") EMERGENCY_STOP("EmergencyStop"),
+        @JsonProperty("EVDisconnected") EVDISCONNECTED("EVDisconnected"),
+        @JsonProperty("HardReset") HARD_RESET("HardReset"),
+        @JsonProperty("Local") LOCAL("Local"),
+        @JsonProperty("Other") OTHER("Other"),
+        @JsonProperty("PowerLoss") POWER_LOSS("PowerLoss"),
+        @JsonProperty("Reboot") REBOOT("Reboot"),
+        @JsonProperty("Remote") REMOTE("Remote"),
+        @JsonProperty("SoftReset") SOFT_RESET("SoftReset"),
+        @JsonProperty("UnlockCommand") UNLOCK_COMMAND("UnlockCommand"),
+        @JsonProperty("DeAuthorized") DE_AUTHORIZED("DeAuthorized");
+
+        private final String wire;
+
+        Reason(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum RecurrencyKindType {
-        @JsonProperty("Daily") DAILY,
-        @JsonProperty("Weekly") WEEKLY;
+        @JsonProperty("Daily") DAILY("Daily"),
+        @JsonProperty("Weekly") WEEKLY("Weekly");
+
+        private final String wire;
+
+        RecurrencyKindType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum RegistrationStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Pending") PENDING,
-        @JsonProperty("Rejected") REJECTED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Pending") PENDING("Pending"),
+        @JsonProperty("Rejected") REJECTED("Rejected");
+
+        private final String wire;
+
+        RegistrationStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ReservationStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Faulted") FAULTED,
-        @JsonProperty("Occupied") OCCUPIED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("Unavailable") UNAVAILABLE;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Faulted") FAULTED("Faulted"),
+        @JsonProperty("Occupied") OCCUPIED("Occupied"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("Unavailable") UNAVAILABLE("Unavailable");
+
+        private final String wire;
+
+        ReservationStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ResetType {
-        @JsonProperty("Hard") HARD,
-        @JsonProperty("Soft") SOFT;
+        @JsonProperty("Hard") HARD("Hard"),
+        @JsonProperty("Soft") SOFT("Soft");
+
+        private final String wire;
+
+        ResetType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum TriggerMessageStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Rejected") REJECTED,
-        @JsonProperty("NotImplemented") NOT_IMPLEMENTED;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Rejected") REJECTED("Rejected"),
+        @JsonProperty("NotImplemented") NOT_IMPLEMENTED("NotImplemented");
+
+        private final String wire;
+
+        TriggerMessageStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum UnitOfMeasure {
-        @JsonProperty("Wh") WH,
-        @JsonProperty("kWh") K_WH,
-        @JsonProperty("varh") VARH,
-        @JsonProperty("kvarh") KVARH,
-        @JsonProperty("W") W,
-        @JsonProperty("kW") K_W,
-        @JsonProperty("VA") VA,
-        @JsonProperty("kVA") K_VA,
-        @JsonProperty("var") VAR,
-        @JsonProperty("kvar") KVAR,
-        @JsonProperty("A") A,
-        @JsonProperty("V") V,
-        @JsonProperty("K") K,
-        @JsonProperty("Celcius") CELCIUS,
-        @JsonProperty("Celsius") CELSIUS,
-        @JsonProperty("Fahrenheit") FAHRENHEIT,
-        @JsonProperty("Percent") PERCENT;
+        @JsonProperty("Wh") WH("Wh"),
+        @JsonProperty("kWh") K_WH("kWh"),
+        @JsonProperty("varh") VARH("varh"),
+        @JsonProperty("kvarh") KVARH("kvarh"),
+        @JsonProperty("W") W("W"),
+        @JsonProperty("kW") K_W("kW"),
+        @JsonProperty("VA") VA("VA"),
+        @JsonProperty("kVA") K_VA("kVA"),
+        @JsonProperty("var") VAR("var"),
+        @JsonProperty("kvar") KVAR("kvar"),
+        @JsonProperty("A") A("A"),
+        @JsonProperty("V") V("V"),
+        @JsonProperty("K") K("K"),
+        @JsonProperty("Celcius") CELCIUS("Celcius"),
+        @JsonProperty("Celsius") CELSIUS("Celsius"),
+        @JsonProperty("Fahrenheit") FAHRENHEIT("Fahrenheit"),
+        @JsonProperty("Percent") PERCENT("Percent");
+
+        private final String wire;
+
+        UnitOfMeasure(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum UnlockStatus {
-        @JsonProperty("Unlocked") UNLOCKED,
-        @JsonProperty("UnlockFailed") UNLOCK_FAILED,
-        @JsonProperty("NotSupported") NOT_SUPPORTED;
+        @JsonProperty("Unlocked") UNLOCKED("Unlocked"),
+        @JsonProperty("UnlockFailed") UNLOCK_FAILED("UnlockFailed"),
+        @JsonProperty("NotSupported") NOT_SUPPORTED("NotSupported");
+
+        private final String wire;
+
+        UnlockStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum UpdateStatus {
-        @JsonProperty("Accepted") ACCEPTED,
-        @JsonProperty("Failed") FAILED,
-        @JsonProperty("NotSupported") NOT_SUPPORTED,
-        @JsonProperty("VersionMismatch") VERSION_MISMATCH;
+        @JsonProperty("Accepted") ACCEPTED("Accepted"),
+        @JsonProperty("Failed") FAILED("Failed"),
+        @JsonProperty("NotSupported") NOT_SUPPORTED("NotSupported"),
+        @JsonProperty("VersionMismatch") VERSION_MISMATCH("VersionMismatch");
+
+        private final String wire;
+
+        UpdateStatus(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum UpdateType {
-        @JsonProperty("Differential") DIFFERENTIAL,
-        @JsonProperty("Full") FULL;
+        @JsonProperty("Differential") DIFFERENTIAL("Differential"),
+        @JsonProperty("Full") FULL("Full");
+
+        private final String wire;
+
+        UpdateType(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 
     public enum ValueFormat {
-        @JsonProperty("Raw") RAW,
-        @JsonProperty("SignedData") SIGNED_DATA;
+        @JsonProperty("Raw") RAW("Raw"),
+        @JsonProperty("SignedData") SIGNED_DATA("SignedData");
+
+        private final String wire;
+
+        ValueFormat(String wire) {
+            this.wire = wire;
+        }
 
         /** The value as written on the wire. */
         public String wire() {
-            return DataTypes.wireName(this);
+            return wire;
         }
     }
 }
