@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.chargeplane.control.Control;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.db.Dialect;
-import io.chargeplane.gateway.HttpEdge;
+import io.chargeplane.gateway.Edges;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,23 +15,19 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** One ChargePlane node: database, actor system (cluster member), entities and the HTTP edge. */
 public final class ChargePlaneNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final Database db;
     private final Control control;
-    private final HttpEdge edge;
-    private final ServerBinding binding;
+    private final Edges edges;
 
-    private ChargePlaneNode(ActorSystem<Void> system, Database db, Control control, HttpEdge edge,
-                            ServerBinding binding) {
+    private ChargePlaneNode(ActorSystem<Void> system, Database db, Control control, Edges edges) {
         this.system = system;
         this.db = db;
         this.control = control;
-        this.edge = edge;
-        this.binding = binding;
+        this.edges = edges;
     }
 
     /**
@@ -62,13 +58,12 @@ public final class ChargePlaneNode implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
             Control control = Control.start(system, db, Clock.systemUTC());
-            HttpEdge edge = new HttpEdge(system, control);
-            ServerBinding binding = edge.bind(system, config.getString("chargeplane.http.host"),
-                    config.getInt("chargeplane.http.port")).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            system.log().info("ChargePlane listening on http://{}:{} (OCPP at ws://{}:{}/ocpp/{{identity}}), database {}",
-                    binding.localAddress().getHostString(), binding.localAddress().getPort(),
-                    binding.localAddress().getHostString(), binding.localAddress().getPort(), db.productVersion());
-            return new ChargePlaneNode(system, db, control, edge, binding);
+            Edges edges = Edges.start(system, control, config.getString("chargeplane.http.host"),
+                    config.getInt("chargeplane.http.port"));
+            system.log().info("ChargePlane: REST API on http://{}:{}/api, OCPP-J on ws://{}:{}/ocpp/{identity}, database {}",
+                    edges.httpAddress().getHostString(), edges.httpAddress().getPort(),
+                    edges.ocpp().address().getHostString(), edges.ocpp().port(), db.productVersion());
+            return new ChargePlaneNode(system, db, control, edges);
         } catch (Exception e) {
             system.terminate();
             awaitTermination(system);
@@ -77,12 +72,18 @@ public final class ChargePlaneNode implements AutoCloseable {
         }
     }
 
+    /** The REST API's port. */
     public int port() {
-        return binding.localAddress().getPort();
+        return edges.httpAddress().getPort();
     }
 
     public InetSocketAddress address() {
-        return binding.localAddress();
+        return edges.httpAddress();
+    }
+
+    /** The OCPP-J WebSocket server's port. */
+    public int ocppPort() {
+        return edges.ocpp().port();
     }
 
     public ActorSystem<Void> system() {
@@ -97,8 +98,8 @@ public final class ChargePlaneNode implements AutoCloseable {
         return db;
     }
 
-    public HttpEdge edge() {
-        return edge;
+    public Edges edges() {
+        return edges;
     }
 
     /** Runs the coordinated shutdown (sockets closed with 1001, HTTP unbound) and closes the database. */

@@ -16,8 +16,8 @@ class ConnectionLifecycleTest {
     void serverPingsKeepASilentChargerConnectedPastTheIdleTimeout(@TempDir Path dir) throws Exception {
         // the same proportions as production (60 s idle timeout, heartbeats every 300 s), shrunk
         try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of(
-                "pekko.http.server.idle-timeout", "2s",
-                "pekko.http.server.websocket.periodic-keep-alive-max-idle", "500ms"))) {
+                "chargeplane.ocpp.idle-timeout", "2s",
+                "chargeplane.ocpp.keep-alive-ping", "500ms"))) {
             new Rest(node).pileWithDevice("p", "CP");
             try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP")) {
                 cp.boot("Acme", "AC22", "SN");

@@ -79,7 +79,7 @@ class FailureModesTest {
 
     @Test
     void aChargerWhoseConnectionWasResetReconnectsAtOnceAndCommandsReachTheNewSocket() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(node.address())) {
+        try (TcpProxy proxy = new TcpProxy(node.edges().ocpp().address())) {
             SimulatedCharger old = SimulatedCharger.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ocpp"), "CP1");
             old.boot("Acme", "AC22", "SN1");
             proxy.resetAll();
@@ -95,7 +95,7 @@ class FailureModesTest {
 
     @Test
     void aHalfOpenZombieSocketIsClosedByTheServerWhenTheChargerReconnects() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(node.address())) {
+        try (TcpProxy proxy = new TcpProxy(node.edges().ocpp().address())) {
             SimulatedCharger old = SimulatedCharger.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ocpp"), "CP1");
             old.boot("Acme", "AC22", "SN1");
             proxy.freezeAll(); // the server still holds an open socket that nobody reads

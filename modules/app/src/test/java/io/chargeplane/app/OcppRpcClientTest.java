@@ -51,7 +51,7 @@ class OcppRpcClientTest {
             Rest rest = new Rest(node);
             rest.idTag("RPC-TAG", "Accepted");
             rest.pileWithDevice("rpc-pile", "RPC-CP");
-            Process p = new ProcessBuilder("node", "charger.js", "ws://127.0.0.1:" + node.port() + "/ocpp", "RPC-CP")
+            Process p = new ProcessBuilder("node", "charger.js", TestNodes.ocpp(node).toString(), "RPC-CP")
                     .directory(client.toFile()).redirectError(client.resolve("charger.err").toFile()).start();
             Map<String, JsonNode> steps = new HashMap<>();
             CompletableFuture<Rest.Reply> reset = null;

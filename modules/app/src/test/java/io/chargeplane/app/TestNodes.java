@@ -68,6 +68,7 @@ final class TestNodes {
     static Config config(Db db, Map<String, Object> overrides) {
         Map<String, Object> m = new HashMap<>();
         m.put("chargeplane.http.port", 0);
+        m.put("chargeplane.ocpp.port", 0);
         m.put("pekko.remote.artery.canonical.port", 0);
         m.put("chargeplane.db.url", db.url());
         m.put("chargeplane.db.user", db.user());
@@ -91,7 +92,7 @@ final class TestNodes {
     }
 
     static URI ocpp(ChargePlaneNode node) {
-        return URI.create("ws://127.0.0.1:" + node.port() + "/ocpp");
+        return URI.create("ws://127.0.0.1:" + node.ocppPort() + "/ocpp");
     }
     /**
      * Journal rows once writes still in flight have landed (a boot also records the serial on the Device

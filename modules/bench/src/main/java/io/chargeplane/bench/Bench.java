@@ -277,13 +277,15 @@ public final class Bench {
     final class Server implements AutoCloseable {
         final Proc proc;
         final int port;
+        final int ocppPort;
         final String url;
         final String user;
         final String password;
 
-        Server(Proc proc, int port, String url, String user, String password) {
+        Server(Proc proc, int port, int ocppPort, String url, String user, String password) {
             this.proc = proc;
             this.port = port;
+            this.ocppPort = ocppPort;
             this.url = url;
             this.user = user;
             this.password = password;
@@ -294,7 +296,7 @@ public final class Bench {
         }
 
         String ocpp() {
-            return "ws://127.0.0.1:" + port + "/ocpp";
+            return "ws://127.0.0.1:" + ocppPort + "/ocpp";
         }
 
         long journalRows() throws Exception {
@@ -356,8 +358,10 @@ public final class Bench {
             password = "";
         }
         int port = freePort();
+        int ocppPort = freePort();
         Map<String, String> env = Map.of("CHARGEPLANE_DB_URL", url, "CHARGEPLANE_DB_USER", user,
                 "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
+                "CHARGEPLANE_OCPP_PORT", String.valueOf(ocppPort),
                 "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
                 "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8");
         List<String> jvm = new ArrayList<>(List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"));
@@ -366,7 +370,7 @@ public final class Bench {
         }
         Proc p = new Proc("server-" + database, jvm,
                 "io.chargeplane.app.Main", List.of(), env, logs);
-        Server s = new Server(p, port, url, user, password);
+        Server s = new Server(p, port, ocppPort, url, user, password);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < until) {
             try {
@@ -398,7 +402,8 @@ public final class Bench {
         long t = System.nanoTime();
         // the load generator provisions through the REST API and exits without connecting anyone
         JsonNode r = runLoadgen("provision-" + prefix, server.ocpp(), Map.of("prefix", prefix, "chargers",
-                String.valueOf(chargers), "scenario", "provision", "provision", "true", "provisionConcurrency", "128"));
+                String.valueOf(chargers), "scenario", "provision", "provision", "true", "provisionConcurrency", "128",
+                "api", server.http()));
         log("provisioned " + chargers + " piles in " + fmt((System.nanoTime() - t) / 1e9) + " s: " + r.get("provisionFailures"));
     }
 

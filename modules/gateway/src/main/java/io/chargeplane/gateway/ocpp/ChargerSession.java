@@ -19,9 +19,7 @@ import io.chargeplane.ocpp.v16.DataTypes;
 import io.chargeplane.ocpp.v16.Ocpp16;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -38,30 +36,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
-    /** Stream protocol: frames in (with back-pressure), socket out. */
+    /** One whole text message from the charger. */
     record FrameIn(String text) implements SessionMessage {
     }
 
+    /** The socket is closed. */
     record StreamDone() implements SessionMessage {
-    }
-
-    record StreamFailed(Throwable cause) implements SessionMessage {
-    }
-
-    record OutboundReady(ActorRef<Outbound> out) implements SessionMessage {
     }
 
     /** Server shutdown: close with 1001 so that the charger reconnects elsewhere. */
     record GoingAway() implements SessionMessage {
-    }
-
-    sealed interface Outbound {
-    }
-
-    record Text(String frame) implements Outbound {
-    }
-
-    record Complete() implements Outbound {
     }
 
     private record BindingFound(DeviceEntity.Binding binding) implements SessionMessage {
@@ -93,12 +77,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private final String remoteAddress;
     private final Control control;
     private final OcppSettings settings;
-    private final WsCloser closer;
+    private final ChargerSocket socket;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> queuedAt = new ArrayDeque<>();
-    private final List<String> pendingOut = new ArrayList<>();
     private final Map<String, String> callsToCharger = new HashMap<>();
-    private ActorRef<Outbound> out;
+    private boolean readingPaused;
     private DeviceEntity.Binding binding;
     private EntityRef<PileCommand> pile;
     /** The pile's actor itself once it attached this socket: calls skip the shard region while it lives. */
@@ -111,16 +94,16 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private boolean closing;
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
-                                                  OcppSettings settings, WsCloser closer) {
+                                                  OcppSettings settings, ChargerSocket socket) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
-            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, closer);
+            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket);
         }));
     }
 
     private ChargerSession(ActorContext<SessionMessage> ctx,
                            org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers, String identity,
-                           String remoteAddress, Control control, OcppSettings settings, WsCloser closer) {
+                           String remoteAddress, Control control, OcppSettings settings, ChargerSocket socket) {
         super(ctx);
         this.timers = timers;
         this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
@@ -128,7 +111,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         this.remoteAddress = remoteAddress;
         this.control = control;
         this.settings = settings;
-        this.closer = closer;
+        this.socket = socket;
         ctx.ask(DeviceEntity.Binding.class, control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity),
                 settings.askTimeout(), DeviceEntity.Lookup::new,
                 (b, err) -> b != null ? new BindingFound(b) : new BindingFailed(err));
@@ -138,16 +121,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     public Receive<SessionMessage> createReceive() {
         return newReceiveBuilder()
                 .onMessage(FrameIn.class, this::onFrame)
-                .onMessage(OutboundReady.class, m -> {
-                    out = m.out();
-                    pendingOut.forEach(f -> out.tell(new Text(f)));
-                    pendingOut.clear();
-                    return this;
-                })
                 .onMessage(BindingFound.class, this::onBinding)
                 .onMessage(BindingFailed.class, m -> {
                     getContext().getLog().warn("{}: binding lookup failed: {}", identity, m.cause().toString());
-                    closer.close(1011, "binding lookup failed, try again");
+                    socket.close(1011, "binding lookup failed, try again");
                     return this;
                 })
                 .onMessage(Answered.class, m -> {
@@ -200,13 +177,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     return this;
                 })
                 .onMessage(StreamDone.class, m -> stop())
-                .onMessage(StreamFailed.class, m -> stop())
                 .build();
     }
 
     private Behavior<SessionMessage> close(int code, String reason) {
         closing = true;
-        closer.close(code, reason);
+        socket.close(code, reason);
         return this;
     }
 
@@ -227,9 +203,9 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     /**
-     * Frames are handed over without a per-frame acknowledgement; a charger is expected to wait for each
-     * answer (OCPP-J allows one outstanding CALL), so one that piles up more than max-queued-frames is
-     * flooding and is disconnected.
+     * Frames arrive without a per-frame acknowledgement. Once pause-reading-at frames wait here the socket stops
+     * being read, so a busy node pushes back into TCP instead of queueing; frames already read past that point
+     * still count, and a charger with more than max-queued-frames waiting is flooding and is disconnected.
      */
     private Behavior<SessionMessage> onFrame(FrameIn m) {
         if (queue.size() >= settings.maxQueuedFrames()) {
@@ -238,6 +214,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         }
         queue.add(m.text());
         queuedAt.add(System.nanoTime());
+        if (queue.size() >= settings.pauseReadingAt() && !readingPaused) {
+            readingPaused = true; // further frames wait in TCP until this queue has drained
+            socket.pauseReading();
+        }
         return processNext();
     }
 
@@ -251,6 +231,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             } else {
                 handle(text);
             }
+        }
+        if (readingPaused && queue.isEmpty()) {
+            readingPaused = false;
+            socket.resumeReading();
         }
         return this;
     }
@@ -406,11 +390,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     private void send(String frame) {
-        if (out == null) {
-            pendingOut.add(frame);
-        } else {
-            out.tell(new Text(frame));
-        }
+        socket.send(frame);
     }
 
     private Instant now() {

@@ -4,13 +4,20 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The {@code chargeplane.ocpp} settings of the WebSocket edge. */
-public record OcppSettings(int maxFrameBytes, int maxUnreadableFrames, Duration askTimeout, int maxQueuedFrames,
-                           int identityMaxLength, Duration reattachInterval, Duration shedAfter) {
+public record OcppSettings(String host, int port, int ioThreads, int backlog, int maxConnections,
+                           Duration keepAlivePing, Duration idleTimeout, int maxFrameBytes, int maxUnreadableFrames,
+                           Duration askTimeout, int maxQueuedFrames, int pauseReadingAt, int identityMaxLength,
+                           Duration reattachInterval, Duration shedAfter) {
 
     public static OcppSettings from(Config root) {
         Config c = root.getConfig("chargeplane.ocpp");
-        return new OcppSettings((int) c.getBytes("max-frame-size").longValue(), c.getInt("max-unreadable-frames"),
-                c.getDuration("entity-ask-timeout"), c.getInt("max-queued-frames"), c.getInt("identity-max-length"),
-                c.getDuration("reattach-interval"), c.getDuration("shed-calls-waiting-longer-than"));
+        int threads = c.getInt("io-threads");
+        return new OcppSettings(c.getString("host"), c.getInt("port"),
+                threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), c.getInt("backlog"),
+                c.getInt("max-connections"), c.getDuration("keep-alive-ping"), c.getDuration("idle-timeout"),
+                (int) c.getBytes("max-frame-size").longValue(), c.getInt("max-unreadable-frames"),
+                c.getDuration("entity-ask-timeout"), c.getInt("max-queued-frames"), c.getInt("pause-reading-at"),
+                c.getInt("identity-max-length"), c.getDuration("reattach-interval"),
+                c.getDuration("shed-calls-waiting-longer-than"));
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The load generator: N charger connections from one process and one source address, a scenario, one JSON
  * line of results on stdout. Arguments are {@code key=value}:
  * <pre>
- * url=ws://127.0.0.1:8080/ocpp  prefix=LG-  first=0  chargers=1000  local=127.0.0.2
+ * url=ws://127.0.0.1:8081/ocpp  api=http://127.0.0.1:8080 (for provision=true)  prefix=LG-  first=0
+ * chargers=1000  local=127.0.0.2
  * scenario=mix|sessions|idle|storm  mode=closed|open  rate=10000 (calls/s, or sessions/s)
  * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
  * </pre>
@@ -82,7 +83,10 @@ public final class LoadGenerator {
 
         if (Boolean.parseBoolean(arg("provision", "false"))) {
             long t = System.nanoTime();
-            String http = url.replaceFirst("^ws", "http").replaceFirst("/ocpp/?$", "");
+            String http = arg("api", null);
+            if (http == null) {
+                throw new IllegalArgumentException("provision=true needs api=http://host:port (the REST API)");
+            }
             long failed = new Provisioner(http).provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
             report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed);
         }

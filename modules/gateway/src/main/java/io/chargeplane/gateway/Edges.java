@@ -1,0 +1,66 @@
+package io.chargeplane.gateway;
+
+import io.chargeplane.control.Control;
+import io.chargeplane.gateway.api.ApiRoutes;
+import io.chargeplane.gateway.health.HealthRoutes;
+import io.chargeplane.gateway.ocpp.OcppServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The edges of a node: the OCPP-J WebSocket server for chargers (its own port) and the HTTP server for the REST
+ * API and health. On shutdown: not ready, charger sockets closed with 1001, then both unbound.
+ */
+public final class Edges extends AllDirectives {
+    private final OcppServer ocpp;
+    private final ServerBinding http;
+
+    private Edges(OcppServer ocpp, ServerBinding http) {
+        this.ocpp = ocpp;
+        this.http = http;
+    }
+
+    public static Edges start(ActorSystem<?> system, Control control, String httpHost, int httpPort)
+            throws Exception {
+        ApiRoutes api = new ApiRoutes(control);
+        HealthRoutes health = new HealthRoutes(control);
+        OcppServer ocpp = OcppServer.start(system, control);
+        ServerBinding http;
+        try {
+            http = Http.get(system).newServerAt(httpHost, httpPort)
+                    .bind(new Edges(ocpp, null).concat(api.route(), health.route()))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            ocpp.unbind();
+            throw e;
+        }
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "close-charger-sockets", () -> {
+            health.markShuttingDown();
+            return ocpp.closeAll(Duration.ofMillis(500)).thenApply(v -> Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "ocpp-unbind",
+                () -> ocpp.unbind().thenApply(v -> Done.getInstance()));
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+                () -> http.unbind().thenApply(d -> Done.getInstance()));
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-terminate",
+                () -> http.terminate(Duration.ofSeconds(3)).thenApply(t -> Done.getInstance()));
+        return new Edges(ocpp, http);
+    }
+
+    public OcppServer ocpp() {
+        return ocpp;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.localAddress();
+    }
+}

@@ -1,0 +1,143 @@
+package io.chargeplane.gateway.ocpp;
+
+import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.ocpp.v16.Ocpp16;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The HTTP request that opens an OCPP-J connection: {@code GET /ocpp/{identity}} upgrading to a WebSocket with
+ * subprotocol {@code ocpp1.6}. A valid one is answered 101 and the channel continues with {@link OcppFrames} and
+ * a new session; anything else gets a plain-text 4xx naming what is wrong, and the connection is closed.
+ */
+final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String PATH_PREFIX = "/ocpp/";
+    private static final Pattern IDENTITY = Pattern.compile("[A-Za-z0-9._~:@+*|\\-]+");
+
+    private final OcppSettings settings;
+    private final WebSocketDecoderConfig decoderConfig;
+    /** Spawns the session for a charger identity and remote address, talking to the given socket. */
+    private final BiFunction<OcppFrames, String[], ActorRef<SessionMessage>> sessions;
+
+    OcppHandshake(OcppSettings settings, BiFunction<OcppFrames, String[], ActorRef<SessionMessage>> sessions) {
+        this.settings = settings;
+        this.sessions = sessions;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(settings.maxFrameBytes())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .withUTF8Validator(true)
+                .build();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "unreadable HTTP request");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!path.startsWith(PATH_PREFIX)) {
+            refuse(ctx, HttpResponseStatus.NOT_FOUND, "the OCPP endpoint is " + PATH_PREFIX + "{identity}");
+            return;
+        }
+        String identity = path.substring(PATH_PREFIX.length());
+        if (identity.isEmpty() || identity.length() > settings.identityMaxLength()
+                || !IDENTITY.matcher(identity).matches()) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "charge point identity must be 1-"
+                    + settings.identityMaxLength() + " characters of [A-Za-z0-9._~:@+*|-]");
+            return;
+        }
+        if (!HttpMethod.GET.equals(req.method())
+                || !req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade (GET with Upgrade: websocket)");
+            return;
+        }
+        if (!offers(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), Ocpp16.SUBPROTOCOL)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Protocol must offer " + Ocpp16.SUBPROTOCOL
+                    + "; offered: " + req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "nothing"));
+            return;
+        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), Ocpp16.SUBPROTOCOL,
+                decoderConfig).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        OcppFrames frames = new OcppFrames(ctx.channel(), settings);
+        ctx.pipeline().remove(OcppServer.HANDSHAKE_TIMEOUT);
+        ctx.pipeline().replace(this, "ocpp-frames", frames);
+        ctx.pipeline().addBefore("ocpp-frames", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        ctx.pipeline().addBefore("ws-aggregator", "ws-idle", new IdleStateHandler(
+                settings.idleTimeout().toMillis(), 0, settings.keepAlivePing().toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            handshaker.handshake(ctx.channel(), req).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } catch (WebSocketHandshakeException e) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        // frames may follow the 101 at once; the session exists before any is read (a failed handshake closes
+        // the channel, which stops the session)
+        frames.attach(sessions.apply(frames, new String[] {identity, remoteAddress(ctx, req)}));
+    }
+
+    /** The charger's address: the first X-Forwarded-For entry when a proxy in front set it, else the peer's. */
+    private static String remoteAddress(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String forwarded = req.headers().get("X-Forwarded-For");
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.split(",")[0].trim();
+        }
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private static boolean offers(String header, String protocol) {
+        if (header == null) {
+            return false;
+        }
+        for (String p : header.split(",")) {
+            if (p.trim().equals(protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                ByteBufUtil.writeUtf8(ctx.alloc(), message));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a read timeout before the request, or a reset: nothing was set up yet
+    }
+}
