@@ -49,7 +49,7 @@ public final class Control {
                         settings.unboundTableMaxRows()), "unbound-identities", Props.empty());
         ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer);
         PileEntity.init(system, services);
-        DeviceEntity.init(system, clock);
+        DeviceEntity.init(system, clock, settings.deviceIdlePassivation());
         IdTagEntity.init(system, clock);
         return new Control(system, db, settings, clock, telemetry, unbound, blocking);
     }

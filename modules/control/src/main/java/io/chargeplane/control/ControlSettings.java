@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param clockSkewTolerance     a charger timestamp further in the future than this flags the charger's clock
  * @param checkpointInterval     how often an open session's energy reading is persisted
  * @param disconnectedPassivation how long a pile stays in memory after its charger disconnected
+ * @param deviceIdlePassivation  how long a device entity stays in memory after its last message
  * @param dataTransferVendors    vendor ids whose DataTransfer is accepted; others get UnknownVendorId
  */
 public record ControlSettings(Duration heartbeatInterval,
@@ -20,6 +21,7 @@ public record ControlSettings(Duration heartbeatInterval,
                               Duration clockSkewTolerance,
                               Duration checkpointInterval,
                               Duration disconnectedPassivation,
+                              Duration deviceIdlePassivation,
                               java.util.List<String> dataTransferVendors,
                               int telemetryBatchRows,
                               int telemetryParallelism,
@@ -33,7 +35,8 @@ public record ControlSettings(Duration heartbeatInterval,
         }
         return new ControlSettings(c.getDuration("heartbeat-interval"), unknown, c.getDuration("command-timeout"),
                 c.getDuration("clock-skew-tolerance"), c.getDuration("energy-checkpoint-interval"),
-                c.getDuration("disconnected-passivation"), c.getStringList("data-transfer-vendors"),
+                c.getDuration("disconnected-passivation"), c.getDuration("device-idle-passivation"),
+                c.getStringList("data-transfer-vendors"),
                 c.getInt("telemetry.batch-rows"), c.getInt("telemetry.parallelism"),
                 c.getInt("unbound-identities.max-rows"));
     }

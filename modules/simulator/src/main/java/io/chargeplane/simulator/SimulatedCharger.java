@@ -162,6 +162,13 @@ public final class SimulatedCharger implements AutoCloseable {
         }
     }
 
+    /** A binary WebSocket message, which OCPP-J does not use. */
+    public void sendBinary(byte[] data) {
+        synchronized (socket) {
+            socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+        }
+    }
+
     /** The next frame the server sent that was not the answer to a call made with {@link #call}. */
     public String nextRaw(Duration wait) {
         try {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -67,8 +68,11 @@ public final class DeviceEntity
         }
     }
 
-    public static void init(ActorSystem<?> system, Clock clock) {
-        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+    /** Devices leave memory after {@code idle} without a message: each is needed at connect, boot and binding. */
+    public static void init(ActorSystem<?> system, Clock clock, java.time.Duration idle) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock))
+                .withSettings(ClusterShardingSettings.create(system).withPassivationStrategy(
+                        ClusterShardingSettings.create(system).passivationStrategySettings().withIdleEntityPassivation(idle))));
     }
 
     public static Behavior<Command> create(String identity, Clock clock) {
