@@ -58,6 +58,7 @@ public final class ChargePlaneNode implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
             Control control = Control.start(system, db, Clock.systemUTC());
+            control.accounts().bootstrapAdmin().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Edges edges = Edges.start(system, control, config.getString("chargeplane.http.host"),
                     config.getInt("chargeplane.http.port"));
             system.log().info("ChargePlane: REST API on http://{}:{}/api, OCPP-J on ws://{}:{}/ocpp/{identity}, database {}",

@@ -12,9 +12,44 @@ import java.time.Duration;
 final class Rest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private final String base;
+    private final String token;
 
+    /** Signed in as the node's first administrator. */
     Rest(ChargePlaneNode node) {
-        this.base = "http://127.0.0.1:" + node.port();
+        this("http://127.0.0.1:" + node.port(), "admin", TestNodes.ADMIN_PASSWORD);
+    }
+
+    private Rest(String base, String username, String password) {
+        this.base = base;
+        this.token = username == null ? null : login(base, username, password);
+    }
+
+    /** Signed in as the given account of the node. */
+    static Rest signedIn(ChargePlaneNode node, String username, String password) {
+        return new Rest("http://127.0.0.1:" + node.port(), username, password);
+    }
+
+    /** Signed in as another account. */
+    Rest as(String username, String password) {
+        return new Rest(base, username, password);
+    }
+
+    /** Without any token. */
+    Rest anonymous() {
+        return new Rest(base, null, null);
+    }
+
+    String token() {
+        return token;
+    }
+
+    private static String login(String base, String username, String password) {
+        Reply r = new Rest(base, null, null).post("/api/auth/login",
+                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+        if (r.status() != 200) {
+            throw new AssertionError("login as " + username + " failed: " + r.status() + " " + r.body());
+        }
+        return r.body().get("token").asText();
     }
 
     record Reply(int status, JsonNode body, String contentType) {
@@ -26,6 +61,25 @@ final class Rest {
 
     Reply post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    Reply send(String method, String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, json == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply sendWithHeader(String method, String path, String json, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header(header, value)
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply postBytes(String path, byte[] body, String contentType) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), contentType);
     }
 
     Reply put(String path, String json) {
@@ -50,10 +104,18 @@ final class Rest {
     }
 
     private Reply send(HttpRequest.Builder b) {
+        return send(b, "application/json");
+    }
+
+    private Reply send(HttpRequest.Builder b, String contentType) {
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = r.body().isEmpty() ? null : OcppJson.MAPPER.readTree(r.body());
+                    .header("Content-Type", contentType).build(), HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = r.body().isEmpty() || !type.contains("json") ? null : OcppJson.MAPPER.readTree(r.body());
             return new Reply(r.statusCode(), body, r.headers().firstValue("Content-Type").orElse(""));
         } catch (Exception e) {
             throw new IllegalStateException(e);

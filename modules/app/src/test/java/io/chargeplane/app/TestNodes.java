@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** Nodes for tests: free ports, a database of the test's own, short timeouts. */
 final class TestNodes {
+    /** The first administrator of every test node (user name {@code admin}). */
+    static final String ADMIN_PASSWORD = "test-admin-password";
+
     private TestNodes() {
     }
 
@@ -79,6 +82,13 @@ final class TestNodes {
         m.put("chargeplane.ocpp.max-frame-size", "16KiB");
         m.put("chargeplane.ocpp.max-unreadable-frames", 3);
         m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        m.put("chargeplane.auth.admin.password", ADMIN_PASSWORD);
+        try {
+            m.put("chargeplane.blobs.dir", java.nio.file.Files.createTempDirectory("blobs").toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        m.put("chargeplane.auth.argon2.memory-kib", 1024); // the production cost is 19 MiB: slow for many logins
         m.putAll(overrides);
         return ConfigFactory.parseMap(m).withFallback(ConfigFactory.defaultApplication());
     }

@@ -37,6 +37,8 @@ import org.HdrHistogram.Recorder;
  */
 public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The benchmark server's first administrator (a fresh database each run). */
+    private static final String ADMIN_PASSWORD = "bench-" + Long.toHexString(System.nanoTime()) + "-password";
     private final Map<String, String> opts;
     private final double scale;
     private final File logs;
@@ -232,6 +234,7 @@ public final class Bench {
             try (Proc gen = loadgen("commands", server.ocpp(), Map.of("prefix", "CMD-", "chargers",
                     String.valueOf(chargers), "scenario", "idle", "duration", "600", "local", "127.0.0.2"))) {
                 gen.await("READY", 600);
+                String token = login(server);
                 Recorder latency = new Recorder(3);
                 AtomicLong failed = new AtomicLong();
                 int concurrency = 8;
@@ -247,7 +250,8 @@ public final class Bench {
                                 HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
                                                 + "/api/piles/" + pile + "/reset"))
                                         .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"Soft\"}"))
-                                        .header("Content-Type", "application/json").build(),
+                                        .header("Content-Type", "application/json")
+                                        .header("Authorization", "Bearer " + token).build(),
                                         HttpResponse.BodyHandlers.ofString());
                                 latency.recordValue((System.nanoTime() - s) / 1000);
                                 if (resp.statusCode() != 200 || !resp.body().contains("\"ANSWERED\"")) {
@@ -269,6 +273,16 @@ public final class Bench {
                                 + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"));
             }
         }
+    }
+
+    private static String login(Server server) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/auth/login"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + r.statusCode() + " " + r.body());
+        }
+        return OcppJson.MAPPER.readTree(r.body()).get("token").asText();
     }
 
     // ---- processes ------------------------------------------------------------------------------------
@@ -361,7 +375,7 @@ public final class Bench {
         int ocppPort = freePort();
         Map<String, String> env = Map.of("CHARGEPLANE_DB_URL", url, "CHARGEPLANE_DB_USER", user,
                 "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
-                "CHARGEPLANE_OCPP_PORT", String.valueOf(ocppPort),
+                "CHARGEPLANE_OCPP_PORT", String.valueOf(ocppPort), "CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
                 "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8");
         List<String> jvm = new ArrayList<>(List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"));
@@ -403,7 +417,7 @@ public final class Bench {
         // the load generator provisions through the REST API and exits without connecting anyone
         JsonNode r = runLoadgen("provision-" + prefix, server.ocpp(), Map.of("prefix", prefix, "chargers",
                 String.valueOf(chargers), "scenario", "provision", "provision", "true", "provisionConcurrency", "128",
-                "api", server.http()));
+                "api", server.http(), "password", ADMIN_PASSWORD));
         log("provisioned " + chargers + " piles in " + fmt((System.nanoTime() - t) / 1e9) + " s: " + r.get("provisionFailures"));
     }
 

@@ -32,6 +32,8 @@ class LoadSmokeTest {
     static void start() {
         Map<String, Object> m = new HashMap<>();
         m.put("chargeplane.http.port", 0);
+        m.put("chargeplane.ocpp.port", 0);
+        m.put("chargeplane.auth.admin.password", "smoke-admin-password");
         m.put("pekko.remote.artery.canonical.port", 0);
         m.put("chargeplane.db.url", "jdbc:h2:file:" + dir.resolve("chargeplane").toAbsolutePath());
         m.put("chargeplane.db.user", "sa");
@@ -60,9 +62,9 @@ class LoadSmokeTest {
 
     private static JsonNode run(String prefix, int chargers, String... args) throws Exception {
         Map<String, String> a = new HashMap<>(Map.of("url", "ws://127.0.0.1:" + node.ocppPort() + "/ocpp",
-                "api", "http://127.0.0.1:" + node.port(),
-                "prefix", prefix, "chargers", String.valueOf(chargers), "provision", "true",
+                "api", "http://127.0.0.1:" + node.port(), "prefix", prefix, "chargers", String.valueOf(chargers), "provision", "true",
                 "duration", "3", "warmup", "1", "timeout", "20"));
+        a.put("password", "smoke-admin-password");
         for (String kv : args) {
             a.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }

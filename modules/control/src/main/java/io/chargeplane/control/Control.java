@@ -2,6 +2,14 @@ package io.chargeplane.control;
 
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.db.Database;
+import io.chargeplane.control.account.Accounts;
+import io.chargeplane.control.blob.BlobStore;
+import io.chargeplane.control.readside.ReadQueries;
+import io.chargeplane.control.readside.ReadSide;
+import io.chargeplane.control.station.StationEntity;
+import io.chargeplane.control.account.AuthSettings;
+import io.chargeplane.control.account.PasswordHasher;
+import io.chargeplane.control.account.TokenStore;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.telemetry.TelemetryStore;
@@ -25,9 +33,13 @@ public final class Control {
     private final TelemetryStore telemetry;
     private final ActorRef<UnboundIdentities.Command> unbound;
     private final Executor blocking;
+    private final Accounts accounts;
+    private final BlobStore blobs;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
-                    ActorRef<UnboundIdentities.Command> unbound, Executor blocking) {
+                    ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs) {
+        this.accounts = accounts;
+        this.blobs = blobs;
         this.system = system;
         this.db = db;
         this.settings = settings;
@@ -51,7 +63,27 @@ public final class Control {
         PileEntity.init(system, services);
         DeviceEntity.init(system, clock, settings.deviceIdlePassivation());
         IdTagEntity.init(system, clock);
-        return new Control(system, db, settings, clock, telemetry, unbound, blocking);
+        StationEntity.init(system);
+        ReadSide.start(system, db);
+        BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
+        Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
+                blocking, clock, AuthSettings.from(system.settings().config()));
+        return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs);
+    }
+
+    /** Lists, the review queue and the audit log, from the read side. */
+    public ReadQueries readQueries() {
+        return new ReadQueries(db);
+    }
+
+    /** Photos and other uploaded files. */
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    /** Operator accounts, login and tokens. */
+    public Accounts accounts() {
+        return accounts;
     }
 
     public ClusterSharding sharding() {

@@ -1,11 +1,21 @@
 package io.chargeplane.gateway;
 
 import io.chargeplane.control.Control;
+import io.chargeplane.gateway.api.ApiRouter;
 import io.chargeplane.gateway.api.ApiRoutes;
+import io.chargeplane.gateway.api.Endpoint;
+import io.chargeplane.gateway.api.OpenApiDocument;
+import io.chargeplane.gateway.audit.AuditRoutes;
+import io.chargeplane.gateway.auth.AuthRoutes;
+import io.chargeplane.gateway.review.ReviewRoutes;
+import io.chargeplane.gateway.station.PhotoRoutes;
+import io.chargeplane.gateway.station.StationRoutes;
 import io.chargeplane.gateway.health.HealthRoutes;
 import io.chargeplane.gateway.ocpp.OcppServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -22,21 +32,30 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class Edges extends AllDirectives {
     private final OcppServer ocpp;
     private final ServerBinding http;
+    private final ApiRouter api;
 
-    private Edges(OcppServer ocpp, ServerBinding http) {
+    private Edges(OcppServer ocpp, ServerBinding http, ApiRouter api) {
         this.ocpp = ocpp;
         this.http = http;
+        this.api = api;
     }
 
     public static Edges start(ActorSystem<?> system, Control control, String httpHost, int httpPort)
             throws Exception {
-        ApiRoutes api = new ApiRoutes(control);
+        List<Endpoint> endpoints = new ArrayList<>(new ApiRoutes(control).endpoints());
+        endpoints.addAll(new AuthRoutes(control.accounts()).endpoints());
+        endpoints.addAll(new StationRoutes(control).endpoints());
+        endpoints.addAll(new PhotoRoutes(control).endpoints());
+        endpoints.addAll(new ReviewRoutes(control).endpoints());
+        endpoints.addAll(new AuditRoutes(control).endpoints());
+        endpoints.add(OpenApiDocument.endpoint());
+        ApiRouter api = new ApiRouter(endpoints, control.accounts());
         HealthRoutes health = new HealthRoutes(control);
         OcppServer ocpp = OcppServer.start(system, control);
         ServerBinding http;
         try {
             http = Http.get(system).newServerAt(httpHost, httpPort)
-                    .bind(new Edges(ocpp, null).concat(api.route(), health.route()))
+                    .bind(new Edges(ocpp, null, api).concat(api.route(), health.route()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             ocpp.unbind();
@@ -53,7 +72,12 @@ public final class Edges extends AllDirectives {
                 () -> http.unbind().thenApply(d -> Done.getInstance()));
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-terminate",
                 () -> http.terminate(Duration.ofSeconds(3)).thenApply(t -> Done.getInstance()));
-        return new Edges(ocpp, http);
+        return new Edges(ocpp, http, api);
+    }
+
+    /** The REST API's endpoints, as routed (tests read them: permissions, OpenAPI coverage). */
+    public List<Endpoint> endpoints() {
+        return api.endpoints();
     }
 
     public OcppServer ocpp() {

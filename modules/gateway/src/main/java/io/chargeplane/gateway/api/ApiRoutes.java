@@ -1,5 +1,8 @@
 package io.chargeplane.gateway.api;
 
+import static io.chargeplane.gateway.api.Replies.body;
+import static io.chargeplane.gateway.api.Replies.reply;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeplane.control.Control;
@@ -10,35 +13,23 @@ import io.chargeplane.control.charger.PileView;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.unbound.UnboundIdentities;
+import io.chargeplane.gateway.auth.Permission;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
-import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
- * The minimal operator REST API of the spine: create a pile, bind a device identity to it, read its live
- * state, send it RemoteStart / RemoteStop / Reset (or any server-to-charger action), edit id tags, list
- * identities seen but not bound. Errors are {@code application/problem+json} naming the field.
+ * The charger endpoints of the REST API: create a pile, bind a device identity to it, read its live state, send
+ * it RemoteStart / RemoteStop / Reset (or any server-to-charger action), edit id tags, list identities seen but
+ * not bound. Errors are {@code application/problem+json} naming the field (see {@link Replies}).
  */
 public final class ApiRoutes extends AllDirectives {
     private static final Pattern PILE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
-    private static final ContentType PROBLEM = ContentTypes.create(
-            MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
 
     private final Control control;
     private final Duration askTimeout;
@@ -50,41 +41,55 @@ public final class ApiRoutes extends AllDirectives {
         this.commandAskTimeout = control.settings().commandTimeout().plusSeconds(2);
     }
 
-    public Route route() {
-        return pathPrefix("api", () -> concat(
-                pathPrefix("piles", () -> concat(
-                        pathEnd(() -> post(() -> body(this::createPile))),
-                        pathPrefix(PathMatchers.segment(), pileId -> concat(
-                                pathEnd(() -> get(() -> reply(() -> pileView(pileId)))),
-                                path("device", () -> put(() -> body(b -> bindDevice(pileId, b)))),
-                                path("commands", () -> post(() -> body(b -> command(pileId,
-                                        Json.text(b, "action", true, 40), payloadOf(b.get("payload")))))),
-                                path("remote-start", () -> post(() -> body(b -> remoteStart(pileId, b)))),
-                                path("remote-stop", () -> post(() -> body(b -> command(pileId, "RemoteStopTransaction",
-                                        obj().put("transactionId", Json.integer(b, "transactionId", true)))))),
-                                path("reset", () -> post(() -> body(b -> reset(pileId, b)))),
-                                path("meter-samples", () -> get(() -> parameterOptional("limit", limit ->
-                                        reply(() -> CompletableFuture.supplyAsync(() -> {
-                                            try {
-                                                return control.telemetry().samplesOf(pileId,
-                                                        limit.map(Integer::parseInt).orElse(1000));
-                                            } catch (java.sql.SQLException e) {
-                                                throw new CompletionException(e);
-                                            }
-                                        }, control.blocking())))))
-                        )))),
-                pathPrefix("id-tags", () -> path(PathMatchers.segment(), tag -> concat(
-                        put(() -> body(b -> putIdTag(tag, b))),
-                        get(() -> reply(() -> control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, tag)
-                                .<IdTagEntity.TagView>askWithStatus(IdTagEntity.Get::new, askTimeout)))))),
-                path("unbound-identities", () -> get(() -> reply(() -> CompletableFuture.supplyAsync(() -> {
+    public List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.post("/api/piles", Permission.EDIT_CHARGERS, c -> body(this::createPile)),
+                Endpoint.get("/api/piles/{pileId}", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
+                Endpoint.put("/api/piles/{pileId}/device", Permission.EDIT_CHARGERS,
+                        c -> body(b -> bindDevice(c.param("pileId"), b))),
+                Endpoint.post("/api/piles/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> command(
+                        c.param("pileId"), Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
+                Endpoint.post("/api/piles/{pileId}/remote-start", Permission.SEND_COMMANDS,
+                        c -> body(b -> remoteStart(c.param("pileId"), b))),
+                Endpoint.post("/api/piles/{pileId}/remote-stop", Permission.SEND_COMMANDS,
+                        c -> body(b -> command(c.param("pileId"), "RemoteStopTransaction",
+                                obj().put("transactionId", Json.integer(b, "transactionId", true))))),
+                Endpoint.post("/api/piles/{pileId}/reset", Permission.RESET_CHARGERS,
+                        c -> body(b -> reset(c.param("pileId"), b))),
+                Endpoint.get("/api/piles/{pileId}/meter-samples", Permission.READ,
+                        c -> parameterOptional("limit", limit -> reply(() -> CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return control.telemetry().samplesOf(c.param("pileId"), limit(limit));
+                            } catch (java.sql.SQLException e) {
+                                throw new CompletionException(e);
+                            }
+                        }, control.blocking())))),
+                Endpoint.put("/api/id-tags/{idTag}", Permission.EDIT_ID_TAGS, c -> body(b -> putIdTag(c.param("idTag"), b))),
+                Endpoint.get("/api/id-tags/{idTag}", Permission.READ, c -> reply(() -> control.sharding()
+                        .entityRefFor(IdTagEntity.ENTITY_KEY, c.param("idTag"))
+                        .<IdTagEntity.TagView>askWithStatus(IdTagEntity.Get::new, askTimeout))),
+                Endpoint.get("/api/unbound-identities", Permission.READ, c -> reply(() -> CompletableFuture.supplyAsync(() -> {
                     try {
                         return UnboundIdentities.list(control.db(), 500);
                     } catch (java.sql.SQLException e) {
                         throw new CompletionException(e);
                     }
-                }, control.blocking()))))
-        ));
+                }, control.blocking()))));
+    }
+
+    private static int limit(java.util.Optional<String> limit) {
+        if (limit.isEmpty()) {
+            return 1000;
+        }
+        try {
+            int n = Integer.parseInt(limit.get());
+            if (n >= 1 && n <= 10_000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // below
+        }
+        throw new BadRequest("limit", "limit must be an integer from 1 to 10000");
     }
 
     // ---- handlers ---------------------------------------------------------------------------------------
@@ -169,48 +174,5 @@ public final class ApiRoutes extends AllDirectives {
 
     private static ObjectNode obj() {
         return Json.MAPPER.createObjectNode();
-    }
-
-    private Route body(java.util.function.Function<JsonNode, CompletionStage<?>> handler) {
-        return entity(Unmarshaller.entityToString(), text -> reply(() -> handler.apply(Json.parse(text))));
-    }
-
-    private Route reply(Supplier<CompletionStage<?>> work) {
-        CompletionStage<?> stage;
-        try {
-            stage = work.get();
-        } catch (BadRequest e) {
-            return problem(Problem.of(400, e.getMessage(), e.field));
-        }
-        return onComplete(stage, result -> {
-            if (result.isSuccess()) {
-                return complete(StatusCodes.OK, result.get(), Jackson.marshaller(Json.MAPPER));
-            }
-            return problem(toProblem(result.failed().get()));
-        });
-    }
-
-    static Problem toProblem(Throwable t) {
-        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        if (e instanceof BadRequest b) {
-            return Problem.of(400, b.getMessage(), b.field);
-        }
-        if (e instanceof StatusReply.ErrorMessage || e.getClass().getName().endsWith("ErrorMessage")) {
-            return Problem.fromReplyError(e.getMessage());
-        }
-        if (e instanceof java.util.concurrent.TimeoutException) {
-            return Problem.of(504, "no answer in time: " + e.getMessage(), null);
-        }
-        return Problem.of(500, e.toString(), null);
-    }
-
-    static Route problem(Problem p) {
-        try {
-            return new AllDirectives() { }.complete(HttpResponse.create()
-                    .withStatus(p.status())
-                    .withEntity(HttpEntities.create(PROBLEM, Json.MAPPER.writeValueAsBytes(p))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,11 +1,15 @@
 package io.chargeplane.gateway.api;
 
 /** A request that cannot be served as sent; answered 400 with the field it names. */
-final class BadRequest extends RuntimeException {
+public final class BadRequest extends RuntimeException {
     final String field;
 
-    BadRequest(String field, String message) {
+    public BadRequest(String field, String message) {
         super(message, null, false, false);
         this.field = field;
+    }
+
+    public String field() {
+        return field;
     }
 }

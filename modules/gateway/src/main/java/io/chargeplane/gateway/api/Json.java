@@ -8,13 +8,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /** Reading request bodies field by field, so that every error names its field. */
-final class Json {
+public final class Json {
     static final ObjectMapper MAPPER = OcppJson.MAPPER;
 
     private Json() {
     }
 
-    static JsonNode parse(String body) {
+    public static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw new BadRequest(null, "a JSON object body is required");
         }
@@ -29,7 +29,7 @@ final class Json {
         }
     }
 
-    static String text(JsonNode body, String field, boolean required, int maxLength) {
+    public static String text(JsonNode body, String field, boolean required, int maxLength) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {
@@ -46,7 +46,62 @@ final class Json {
         return v.asText();
     }
 
-    static Integer integer(JsonNode body, String field, boolean required) {
+    /** A field of a nested object, named in errors by its path ({@code address.city}). */
+    public static String text(JsonNode body, String prefix, String field, boolean required, int maxLength) {
+        try {
+            return text(body, field, required, maxLength);
+        } catch (BadRequest e) {
+            throw new BadRequest(prefix + "." + field, prefix + "." + e.getMessage());
+        }
+    }
+
+    public static Double decimal(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest(field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new BadRequest(field, field + " must be a number");
+        }
+        return v.asDouble();
+    }
+
+    public static JsonNode object(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new BadRequest(field, field + " is required");
+            }
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new BadRequest(field, field + " must be an object");
+        }
+        return v;
+    }
+
+    public static java.util.List<String> strings(JsonNode body, String field, int maxItems, int maxLength) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return java.util.List.of();
+        }
+        if (!v.isArray() || v.size() > maxItems) {
+            throw new BadRequest(field, field + " must be an array of at most " + maxItems + " strings");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual() || item.asText().length() > maxLength) {
+                throw new BadRequest(field, field + " must be an array of strings of at most " + maxLength + " characters");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    public static Integer integer(JsonNode body, String field, boolean required) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {
@@ -60,7 +115,7 @@ final class Json {
         return v.asInt();
     }
 
-    static Instant instant(JsonNode body, String field) {
+    public static Instant instant(JsonNode body, String field) {
         String t = text(body, field, false, 40);
         if (t == null) {
             return null;

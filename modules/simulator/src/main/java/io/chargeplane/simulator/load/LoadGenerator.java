@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The load generator: N charger connections from one process and one source address, a scenario, one JSON
  * line of results on stdout. Arguments are {@code key=value}:
  * <pre>
- * url=ws://127.0.0.1:8081/ocpp  api=http://127.0.0.1:8080 (for provision=true)  prefix=LG-  first=0
+ * url=ws://127.0.0.1:8081/ocpp  api=http://127.0.0.1:8080 user=admin password=... (for provision=true)  prefix=LG-  first=0
  * chargers=1000  local=127.0.0.2
  * scenario=mix|sessions|idle|storm  mode=closed|open  rate=10000 (calls/s, or sessions/s)
  * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
@@ -87,7 +87,9 @@ public final class LoadGenerator {
             if (http == null) {
                 throw new IllegalArgumentException("provision=true needs api=http://host:port (the REST API)");
             }
-            long failed = new Provisioner(http).provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
+            Provisioner provisioner = new Provisioner(http);
+            provisioner.login(arg("user", "admin"), arg("password", ""));
+            long failed = provisioner.provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
             report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed);
         }
         if (scenario.equals("provision")) {

@@ -14,9 +14,30 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Provisioner {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String api;
+    private String token;
 
     Provisioner(String httpBase) {
         this.api = httpBase;
+    }
+
+    /** Signs in (an account allowed to edit chargers and id tags); later requests carry the bearer token. */
+    void login(String username, String password) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(api + "/api/auth/login")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\",\"password\":\""
+                        + password + "\"}")).build();
+        try {
+            HttpResponse<String> resp = client.send(r, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("login as " + username + " failed: " + resp.statusCode() + " " + resp.body());
+            }
+            token = io.chargeplane.ocpp.OcppJson.MAPPER.readTree(resp.body()).get("token").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Returns how many requests failed (409 for a pile or binding that already exists is fine). */
@@ -42,9 +63,13 @@ final class Provisioner {
     }
 
     CompletableFuture<Integer> send(String method, String path, String body) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest r = b.build();
         return client.sendAsync(r, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 }

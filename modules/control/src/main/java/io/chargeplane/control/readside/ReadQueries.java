@@ -1,0 +1,163 @@
+package io.chargeplane.control.readside;
+
+import io.chargeplane.control.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lists from the read side, with filters and keyset paging ({@code after} = the last key of the previous page), so
+ * that a page costs the same at row 100,000 as at row 1. Blocking: call on the blocking dispatcher.
+ */
+public final class ReadQueries {
+    private final Database db;
+
+    public ReadQueries(Database db) {
+        this.db = db;
+    }
+
+    public record Page<T>(List<T> items, String next) {
+    }
+
+    public record StationRow(String stationId, String name, String city, String country, String status,
+                             Double latitude, Double longitude, String pendingChange, int chargerCount, long version,
+                             Instant updatedAt) {
+    }
+
+    /** Map bounding box: south-west and north-east corners. */
+    public record Box(double minLat, double minLon, double maxLat, double maxLon) {
+    }
+
+    public record StationFilter(String nameContains, String city, String status, Box box) {
+    }
+
+    public Page<StationRow> stations(StationFilter f, int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT station_id, name, city, country, status, latitude, longitude, "
+                + "pending_change, charger_count, version, updated_at FROM station_list WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.nameContains() != null) {
+            sql.append(" AND name_lower LIKE ?");
+            args.add("%" + f.nameContains().toLowerCase(java.util.Locale.ROOT).replace("%", "").replace("_", "") + "%");
+        }
+        if (f.city() != null) {
+            sql.append(" AND city = ?");
+            args.add(f.city());
+        }
+        if (f.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.box() != null) {
+            sql.append(" AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?");
+            args.add(f.box().minLat());
+            args.add(f.box().maxLat());
+            args.add(f.box().minLon());
+            args.add(f.box().maxLon());
+        }
+        if (after != null) {
+            sql.append(" AND station_id > ?");
+            args.add(after);
+        }
+        sql.append(" ORDER BY station_id LIMIT ?");
+        args.add(limit + 1);
+        List<StationRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new StationRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), (Double) rs.getObject(6), (Double) rs.getObject(7), rs.getString(8),
+                            rs.getInt(9), rs.getLong(10), rs.getTimestamp(11).toInstant()));
+                }
+            }
+        }
+        return page(rows, limit, StationRow::stationId);
+    }
+
+    public record ReviewRow(String entityType, String entityId, String changeId, String submittedBy, Instant submittedAt) {
+    }
+
+    /** Changes waiting for review, oldest first. */
+    public List<ReviewRow> reviews(int limit) throws SQLException {
+        List<ReviewRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT entity_type, entity_id, change_id, submitted_by, submitted_at FROM review_queue "
+                        + "ORDER BY submitted_at, entity_type, entity_id LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new ReviewRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant()));
+                }
+            }
+        }
+        return rows;
+    }
+
+    public record AuditRow(long id, Instant at, String username, String address, String entityType, String entityId,
+                           String action, String beforeJson, String afterJson) {
+    }
+
+    public record AuditFilter(String entityType, String entityId, String username) {
+    }
+
+    /** Newest first; {@code after} is the id of the last row of the previous page. */
+    public Page<AuditRow> audit(AuditFilter f, int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id, at, username, address, entity_type, entity_id, action, "
+                + "before_json, after_json FROM audit_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.entityType() != null) {
+            sql.append(" AND entity_type = ?");
+            args.add(f.entityType());
+        }
+        if (f.entityId() != null) {
+            sql.append(" AND entity_id = ?");
+            args.add(f.entityId());
+        }
+        if (f.username() != null) {
+            sql.append(" AND username = ?");
+            args.add(f.username());
+        }
+        if (after != null) {
+            sql.append(" AND id < ?");
+            args.add(Long.parseLong(after));
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<AuditRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new AuditRow(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                }
+            }
+        }
+        return page(rows, limit, r -> String.valueOf(r.id()));
+    }
+
+    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
+        if (rows.size() > limit) {
+            List<T> items = rows.subList(0, limit);
+            return new Page<>(List.copyOf(items), key.apply(items.get(limit - 1)));
+        }
+        return new Page<>(rows, null);
+    }
+
+    private static void bind(PreparedStatement s, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof Instant t) {
+                s.setTimestamp(i + 1, Timestamp.from(t));
+            } else {
+                s.setObject(i + 1, a);
+            }
+        }
+    }
+}

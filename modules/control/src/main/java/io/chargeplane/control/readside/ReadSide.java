@@ -1,0 +1,39 @@
+package io.chargeplane.control.readside;
+
+import io.chargeplane.control.db.Database;
+import io.chargeplane.control.station.StationEntity;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * Starts the projections of the journal into the read-side tables, each exactly once per cluster (a sharded daemon
+ * process), exactly-once per event (the offset commits with the rows it produced).
+ */
+public final class ReadSide {
+    private ReadSide() {
+    }
+
+    public static void start(ActorSystem<?> system, Database db) {
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "station-projection", 1,
+                i -> ProjectionBehavior.create(stations(system, db)), ShardedDaemonProcessSettings.create(system),
+                Optional.of(ProjectionBehavior.stopMessage()));
+    }
+
+    private static Projection<EventEnvelope<StationEntity.Event>> stations(ActorSystem<?> system, Database db) {
+        SourceProvider<Offset, EventEnvelope<StationEntity.Event>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), StationProjection.TAG);
+        return JdbcProjection.exactlyOnce(ProjectionId.of("stations", StationProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), StationProjection::new, system);
+    }
+}

@@ -1,0 +1,114 @@
+package io.chargeplane.gateway.api;
+
+import io.chargeplane.control.account.Accounts;
+import io.chargeplane.control.account.TokenStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Routes {@code /api/...} requests to their {@link Endpoint}: 404 for an unknown path, 405 for a known path with
+ * another method, 401 without a valid bearer token, 403 when the operator's role lacks the endpoint's permission.
+ */
+public final class ApiRouter extends AllDirectives {
+    private final List<Endpoint> endpoints;
+    private final Accounts accounts;
+
+    public ApiRouter(List<Endpoint> endpoints, Accounts accounts) {
+        List<Endpoint> sorted = new ArrayList<>(endpoints);
+        sorted.sort(Comparator.comparingInt(Endpoint::literals).reversed());
+        this.endpoints = List.copyOf(sorted);
+        this.accounts = accounts;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    /** Input errors found anywhere while a route runs (also inside nested directives) become problem bodies. */
+    private static final ExceptionHandler ERRORS = ExceptionHandler.newBuilder()
+            .match(BadRequest.class, e -> Replies.problem(Problem.of(400, e.getMessage(), e.field())))
+            .matchAny(e -> Replies.problem(Replies.toProblem(e)))
+            .build();
+
+    public Route route() {
+        return pathPrefix("api", () -> handleExceptions(ERRORS,
+                () -> extractRequest(req -> extractClientIP(ip -> dispatch(req, ip)))));
+    }
+
+    private Route dispatch(HttpRequest req, RemoteAddress ip) {
+        List<String> segments = new ArrayList<>();
+        req.getUri().pathSegments().forEach(segments::add);
+        String method = req.method().name();
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Endpoint e : endpoints) {
+            Map<String, String> params = e.match(segments);
+            if (params == null) {
+                continue;
+            }
+            if (!e.method().equals(method)) {
+                allowed.add(e.method());
+                continue;
+            }
+            String address = ip.getAddress().map(a -> a.getHostAddress()).orElse("unknown");
+            return authorize(req, e, params, address);
+        }
+        if (!allowed.isEmpty()) {
+            return Replies.problem(Problem.of(405, method + " is not allowed here; allowed: " + String.join(", ", allowed),
+                    null), HttpHeader.parse("Allow", String.join(", ", allowed)));
+        }
+        return Replies.problem(Problem.of(404, "no such resource: " + req.getUri().path(), null));
+    }
+
+    private Route authorize(HttpRequest req, Endpoint e, Map<String, String> params, String address) {
+        Optional<String> token = bearer(req);
+        if (!e.permission().needsLogin()) {
+            return handle(e, new Call(params, null, token.orElse(null), address));
+        }
+        if (token.isEmpty()) {
+            return unauthorized("sign in first: POST /api/auth/login, then send Authorization: Bearer <token>");
+        }
+        return onComplete(accounts.authenticate(token.get()), result -> {
+            if (result.isFailure()) {
+                return Replies.problem(Replies.toProblem(result.failed().get()));
+            }
+            Optional<TokenStore.Principal> who = result.get();
+            if (who.isEmpty()) {
+                return unauthorized("the token is unknown, expired or revoked: sign in again");
+            }
+            if (!e.permission().grantedTo(who.get().role())) {
+                return Replies.problem(Problem.of(403, "role " + who.get().role() + " lacks permission "
+                        + e.permission() + " for " + e.method() + " " + e.path(), null));
+            }
+            return handle(e, new Call(params, who.get(), token.get(), address));
+        });
+    }
+
+    private static Route handle(Endpoint e, Call call) {
+        try {
+            return e.handler().handle(call);
+        } catch (BadRequest b) {
+            return Replies.problem(Problem.of(400, b.getMessage(), b.field));
+        }
+    }
+
+    private static Route unauthorized(String detail) {
+        return Replies.problem(Problem.of(401, detail, null), HttpHeader.parse("WWW-Authenticate", "Bearer"));
+    }
+
+    private static Optional<String> bearer(HttpRequest req) {
+        return req.getHeader("Authorization").map(HttpHeader::value)
+                .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(v -> v.substring(7).trim())
+                .filter(v -> !v.isEmpty());
+    }
+}
