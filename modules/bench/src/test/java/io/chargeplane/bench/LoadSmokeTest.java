@@ -55,9 +55,12 @@ class LoadSmokeTest {
         }
     }
 
-    /** Provisioning: the id tag, and per pile created, device claimed, device attached; a first boot: 2 more. */
+    /**
+     * Provisioning: the id tag, and per pile its charger number claimed, pile created, device claimed, device
+     * attached; a first boot: 2 more.
+     */
     private static long setUpRows(int chargers) {
-        return 1 + 5L * chargers;
+        return 1 + 6L * chargers;
     }
 
     private static JsonNode run(String prefix, int chargers, String... args) throws Exception {

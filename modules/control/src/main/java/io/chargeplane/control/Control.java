@@ -6,6 +6,7 @@ import io.chargeplane.control.account.Accounts;
 import io.chargeplane.control.blob.BlobStore;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.readside.ReadSide;
+import io.chargeplane.control.charger.ChargerNumberEntity;
 import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.account.AuthSettings;
 import io.chargeplane.control.account.PasswordHasher;
@@ -64,6 +65,7 @@ public final class Control {
         DeviceEntity.init(system, clock, settings.deviceIdlePassivation());
         IdTagEntity.init(system, clock);
         StationEntity.init(system);
+        ChargerNumberEntity.init(system);
         ReadSide.start(system, db);
         BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),

@@ -7,6 +7,7 @@ import io.chargeplane.gateway.api.Endpoint;
 import io.chargeplane.gateway.api.OpenApiDocument;
 import io.chargeplane.gateway.audit.AuditRoutes;
 import io.chargeplane.gateway.auth.AuthRoutes;
+import io.chargeplane.gateway.charger.ChargerRoutes;
 import io.chargeplane.gateway.review.ReviewRoutes;
 import io.chargeplane.gateway.station.PhotoRoutes;
 import io.chargeplane.gateway.station.StationRoutes;
@@ -45,6 +46,7 @@ public final class Edges extends AllDirectives {
         List<Endpoint> endpoints = new ArrayList<>(new ApiRoutes(control).endpoints());
         endpoints.addAll(new AuthRoutes(control.accounts()).endpoints());
         endpoints.addAll(new StationRoutes(control).endpoints());
+        endpoints.addAll(new ChargerRoutes(control).endpoints());
         endpoints.addAll(new PhotoRoutes(control).endpoints());
         endpoints.addAll(new ReviewRoutes(control).endpoints());
         endpoints.addAll(new AuditRoutes(control).endpoints());

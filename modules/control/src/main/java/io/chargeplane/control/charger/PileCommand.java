@@ -69,4 +69,31 @@ public sealed interface PileCommand extends CborSerializable {
 
     record Stop() implements PileCommand {
     }
+
+    // ---- the charger's registration ----
+
+    /** Create ({@code create}: the pile must not exist) or edit the charger's details; see {@link ChargerRecord}. */
+    record SaveDetails(boolean create, ChargerDetails details, io.chargeplane.control.review.SaveMode mode,
+                       Long expectedVersion, io.chargeplane.control.Origin origin, Instant at,
+                       ActorRef<io.chargeplane.control.Result<ChargerView>> replyTo) implements PileCommand {
+    }
+
+    record ApproveDetails(String changeId, io.chargeplane.control.Origin origin, Instant at,
+                          ActorRef<io.chargeplane.control.Result<ChargerView>> replyTo) implements PileCommand {
+    }
+
+    record RejectDetails(String changeId, String comment, io.chargeplane.control.Origin origin, Instant at,
+                         ActorRef<io.chargeplane.control.Result<ChargerView>> replyTo) implements PileCommand {
+    }
+
+    record GetRecord(ActorRef<io.chargeplane.control.Result<ChargerView>> replyTo) implements PileCommand {
+    }
+
+    /** Internal: the stations answered the (un)assignment. */
+    record StationsAnswered(String stationId, boolean ok) implements PileCommand {
+    }
+
+    /** Internal: try to link the station again. */
+    record RetryStationLink() implements PileCommand {
+    }
 }

@@ -3,6 +3,11 @@ package io.chargeplane.control.charger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeplane.control.ControlServices;
+import io.chargeplane.control.Result;
+import io.chargeplane.control.device.DeviceEntity;
+import io.chargeplane.control.review.ReviewRules;
+import io.chargeplane.control.review.SaveMode;
+import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.telemetry.MeterSample;
 import io.chargeplane.control.telemetry.TelemetryWriter;
 import io.chargeplane.ocpp.CallReader;
@@ -24,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -54,6 +60,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<PileCommand, PileEvent, PileState> {
     public static final EntityTypeKey<PileCommand> ENTITY_KEY = EntityTypeKey.create(PileCommand.class, "Pile");
     private static final String PASSIVATE_TIMER = "passivate";
+    static final java.util.Set<String> CHARGER_TAG = java.util.Set.of("charger");
 
     public static void init(ActorSystem<?> system, ControlServices services) {
         ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
@@ -112,6 +119,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     @Override
     public SignalHandler<PileState> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+            if (state.record().live() != null && !state.record().stationLinked()) {
+                linkStations(state.record()); // a move that a crash interrupted half-way
+            }
             if (!state.openCommands().isEmpty()) {
                 ctx.getSelf().tell(new PileCommand.FailInterruptedCommands(List.copyOf(state.openCommands().keySet())));
             }
@@ -143,7 +153,182 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 .onCommand(PileCommand.FailInterruptedCommands.class, this::onFailInterrupted)
                 .onCommand(PileCommand.PassivateIfDisconnected.class, this::onPassivateIfDisconnected)
                 .onCommand(PileCommand.Stop.class, (s, c) -> Effect().stop().thenNoReply())
+                .onCommand(PileCommand.SaveDetails.class, this::onSaveDetails)
+                .onCommand(PileCommand.ApproveDetails.class, this::onApproveDetails)
+                .onCommand(PileCommand.RejectDetails.class, this::onRejectDetails)
+                .onCommand(PileCommand.GetRecord.class, (s, c) -> Effect().reply(c.replyTo(), s.exists()
+                        ? Result.ok(ChargerView.of(s)) : Result.rejected(404, null, "no charger " + pileId)))
+                .onCommand(PileCommand.StationsAnswered.class, this::onStationsAnswered)
+                .onCommand(PileCommand.RetryStationLink.class, (s, c) -> {
+                    if (s.record().live() != null && !s.record().stationLinked()) {
+                        linkStations(s.record());
+                    }
+                    return Effect().noReply();
+                })
                 .build();
+    }
+
+    /** Charger registration events feed the read side (charger list, review queue, audit); traffic events do not. */
+    @Override
+    public java.util.Set<String> tagsFor(PileEvent event) {
+        return event instanceof PileEvent.PileCreated || event instanceof PileEvent.DeviceAttached
+                || event instanceof PileEvent.ChargerDraftSaved || event instanceof PileEvent.ChargerChangeSubmitted
+                || event instanceof PileEvent.ChargerChangeApplied || event instanceof PileEvent.ChargerChangeRejected
+                ? CHARGER_TAG : java.util.Set.of();
+    }
+
+    // ---- the charger's registration (S5-S8): reviewed like stations ------------------------------------
+
+    private ReplyEffect<PileEvent, PileState> onSaveDetails(PileState s, PileCommand.SaveDetails c) {
+        ChargerRecord r = s.record();
+        Optional<Result.Rejection> wrong = c.details().validate()
+                .or(() -> c.create() && s.exists()
+                        ? Optional.of(new Result.Rejection(409, "pileId", "pile " + pileId + " already exists"))
+                        : Optional.empty())
+                .or(() -> !c.create() && !s.exists()
+                        ? Optional.of(new Result.Rejection(404, null, "no charger " + pileId)) : Optional.empty())
+                .or(() -> c.expectedVersion() != null && c.expectedVersion() != r.version()
+                        ? Optional.of(new Result.Rejection(412, null, "charger " + pileId + " is at version " + r.version()
+                                + ", not " + c.expectedVersion() + ": someone else changed it; reload and try again"))
+                        : Optional.empty())
+                .or(() -> ReviewRules.canSave(r.pending(), c.mode(), r.everLive()))
+                .or(() -> c.mode() == SaveMode.DIRECT ? refuseMoveDuringSession(s, c.details()) : Optional.empty());
+        if (wrong.isPresent()) {
+            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
+        }
+        List<PileEvent> events = new ArrayList<>();
+        if (c.create()) {
+            events.add(new PileEvent.PileCreated(pileId, c.details().chargerNumber(), c.at()));
+        }
+        events.add(switch (c.mode()) {
+            case DRAFT -> new PileEvent.ChargerDraftSaved(c.details(), c.origin(), c.at());
+            case REVIEW -> new PileEvent.ChargerChangeSubmitted(UUID.randomUUID().toString(), c.details(), c.origin(), c.at());
+            case DIRECT -> new PileEvent.ChargerChangeApplied(null, r.live(), c.details(), c.origin(), c.at());
+        });
+        return Effect().persist(events).thenRun(ns -> afterRecordChange(s, ns))
+                .thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+    }
+
+    private ReplyEffect<PileEvent, PileState> onApproveDetails(PileState s, PileCommand.ApproveDetails c) {
+        ChargerRecord r = s.record();
+        Optional<Result.Rejection> wrong = ReviewRules.canDecide(r.pending(), c.changeId(), c.origin().by())
+                .or(() -> refuseMoveDuringSession(s, r.pending().proposed()));
+        if (wrong.isPresent()) {
+            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
+        }
+        return Effect().persist(new PileEvent.ChargerChangeApplied(c.changeId(), r.live(), r.pending().proposed(),
+                        c.origin(), c.at()))
+                .thenRun(ns -> afterRecordChange(s, ns)).thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+    }
+
+    private ReplyEffect<PileEvent, PileState> onRejectDetails(PileState s, PileCommand.RejectDetails c) {
+        Optional<Result.Rejection> wrong = ReviewRules.canDecide(s.record().pending(), c.changeId(), c.origin().by());
+        if (wrong.isPresent()) {
+            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
+        }
+        return Effect().persist(new PileEvent.ChargerChangeRejected(c.changeId(), c.comment(), c.origin(), c.at()))
+                .thenRun(ns -> afterRecordChange(s, ns)).thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+    }
+
+    /** Moving a charger or swapping its device while it charges someone is refused until the session ends. */
+    private Optional<Result.Rejection> refuseMoveDuringSession(PileState s, ChargerDetails next) {
+        if (s.sessions().isEmpty()) {
+            return Optional.empty();
+        }
+        ChargerDetails live = s.record().live();
+        if (live != null && !live.stationId().equals(next.stationId())) {
+            return Optional.of(new Result.Rejection(409, "stationId", "a charging session is in progress on charger "
+                    + pileId + ": it cannot move to another station until the session ends"));
+        }
+        if (s.identity() != null && next.deviceIdentity() != null && !s.identity().equals(next.deviceIdentity())) {
+            return Optional.of(new Result.Rejection(409, "deviceIdentity", "a charging session is in progress on charger "
+                    + pileId + ": its device cannot be swapped until the session ends"));
+        }
+        return Optional.empty();
+    }
+
+    /** After a registration change: give back charger numbers no longer held, link the station(s). */
+    private void afterRecordChange(PileState before, PileState after) {
+        for (String number : heldNumbers(before)) {
+            if (!heldNumbers(after).contains(number)) {
+                ClusterSharding.get(ctx.getSystem()).entityRefFor(ChargerNumberEntity.ENTITY_KEY, number)
+                        .tell(new ChargerNumberEntity.Release(pileId, now()));
+            }
+        }
+        for (String identity : heldIdentities(before)) {
+            if (!heldIdentities(after).contains(identity)) {
+                ClusterSharding.get(ctx.getSystem()).entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                        .tell(new DeviceEntity.Release(pileId, ctx.getSystem().ignoreRef()));
+                if (session != null && identity.equals(before.identity())) {
+                    session.tell(new SessionMessage.Replaced("device " + identity + " is no longer bound to this charger"));
+                }
+            }
+        }
+        if (after.record().live() != null && !after.record().stationLinked()) {
+            linkStations(after.record());
+        }
+    }
+
+    /** Device identities this pile is bound to or has reserved in a draft or a change waiting for review. */
+    private static java.util.Set<String> heldIdentities(PileState s) {
+        java.util.Set<String> n = new java.util.HashSet<>();
+        if (s.identity() != null) {
+            n.add(s.identity());
+        }
+        ChargerRecord r = s.record();
+        for (ChargerDetails d : java.util.Arrays.asList(r.live(), r.draft(), r.pending() == null ? null : r.pending().proposed())) {
+            if (d != null && d.deviceIdentity() != null) {
+                n.add(d.deviceIdentity());
+            }
+        }
+        return n;
+    }
+
+    private static java.util.Set<String> heldNumbers(PileState s) {
+        java.util.Set<String> n = new java.util.HashSet<>();
+        if (s.chargerNumber() != null) {
+            n.add(s.chargerNumber());
+        }
+        ChargerRecord r = s.record();
+        if (r.live() != null) {
+            n.add(r.live().chargerNumber());
+        }
+        if (r.draft() != null) {
+            n.add(r.draft().chargerNumber());
+        }
+        if (r.pending() != null) {
+            n.add(r.pending().proposed().chargerNumber());
+        }
+        return n;
+    }
+
+    /** The station side of an assignment: the old station lets go, the new one takes the charger; resent until both confirm. */
+    private void linkStations(ChargerRecord r) {
+        String target = r.live().stationId();
+        ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
+        Duration timeout = Duration.ofSeconds(10);
+        java.util.concurrent.CompletionStage<Result<StationEntity.StationView>> unlinked = r.unlinkFrom() == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(Result.ok(null))
+                : sharding.entityRefFor(StationEntity.ENTITY_KEY, r.unlinkFrom())
+                        .ask(reply -> new StationEntity.UnassignCharger(pileId, now(), reply), timeout);
+        ctx.pipeToSelf(unlinked.thenCompose(u -> u.isOk()
+                        ? sharding.entityRefFor(StationEntity.ENTITY_KEY, target)
+                                .<Result<StationEntity.StationView>>ask(reply -> new StationEntity.AssignCharger(pileId, now(), reply), timeout)
+                        : java.util.concurrent.CompletableFuture.completedFuture(u)),
+                (res, err) -> new PileCommand.StationsAnswered(target, err == null && res.isOk()));
+    }
+
+    private ReplyEffect<PileEvent, PileState> onStationsAnswered(PileState s, PileCommand.StationsAnswered a) {
+        ChargerRecord r = s.record();
+        if (r.live() == null || r.stationLinked() || !r.live().stationId().equals(a.stationId())) {
+            return Effect().noReply();
+        }
+        if (!a.ok()) {
+            ctx.getLog().warn("pile {}: station {} did not confirm the assignment; retrying", pileId, a.stationId());
+            timers.startSingleTimer("station-link", new PileCommand.RetryStationLink(), Duration.ofSeconds(30));
+            return Effect().noReply();
+        }
+        return Effect().persist(new PileEvent.StationLinked(a.stationId(), now())).thenNoReply();
     }
 
     // ---- operator -------------------------------------------------------------------------------------
@@ -233,6 +418,14 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onFromCharger(PileState s, PileCommand.FromCharger c) {
         if (!s.exists() || !c.identity().equals(s.identity())) {
+            if (c.request() instanceof Core.BootNotificationRequest) {
+                // reserved by a binding that waits for review, or a device swapped out: not (or no longer) accepted
+                DataTypes.RegistrationStatus status = "Pending".equals(services.settings().unknownBootStatus())
+                        ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
+                return Effect().reply(c.replyTo(), new OcppAnswer(c.messageId(), FrameCodec.callResult(c.messageId(),
+                        new Core.BootNotificationResponse(status, c.receivedAt(),
+                                (double) services.settings().heartbeatInterval().toSeconds()))));
+            }
             return Effect().reply(c.replyTo(), error(c, ErrorCode.SecurityError,
                     "identity " + c.identity() + " is not bound to this charger"));
         }

@@ -61,4 +61,26 @@ public sealed interface PileEvent extends CborSerializable {
     record CommandCompleted(String commandId, String outcome, String responseJson, String reason, Instant at)
             implements PileEvent {
     }
+
+    // ---- the charger's registration (reviewed like stations) ----
+
+    record ChargerDraftSaved(ChargerDetails details, io.chargeplane.control.Origin origin, Instant at) implements PileEvent {
+    }
+
+    record ChargerChangeSubmitted(String changeId, ChargerDetails details, io.chargeplane.control.Origin origin,
+                                  Instant at) implements PileEvent {
+    }
+
+    /** The live details changed: approved ({@code changeId} set) or applied directly; keeps before and after. */
+    record ChargerChangeApplied(String changeId, ChargerDetails before, ChargerDetails after,
+                                io.chargeplane.control.Origin origin, Instant at) implements PileEvent {
+    }
+
+    record ChargerChangeRejected(String changeId, String comment, io.chargeplane.control.Origin origin, Instant at)
+            implements PileEvent {
+    }
+
+    /** The station (and the one it left) confirmed the assignment. */
+    record StationLinked(String stationId, Instant at) implements PileEvent {
+    }
 }

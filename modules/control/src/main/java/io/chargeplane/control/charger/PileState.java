@@ -17,7 +17,7 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                         List<ChargingSession> endedSessions, Map<Integer, Long> lastRegisterWh, List<Alert> alerts,
                         List<PileEvent.UnknownStopRecorded> unknownStops, String firmwareStatus,
                         String diagnosticsStatus, Map<String, CommandResult> openCommands,
-                        List<CommandResult> recentCommands) implements CborSerializable {
+                        List<CommandResult> recentCommands, ChargerRecord record) implements CborSerializable {
 
     static final int KEEP_ENDED = 20;
     static final int KEEP_ALERTS = 50;
@@ -36,7 +36,7 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
 
     public static PileState empty() {
         return new PileState(null, null, null, null, Map.of(), Map.of(), List.of(), Map.of(), List.of(), List.of(),
-                null, null, Map.of(), List.of());
+                null, null, Map.of(), List.of(), ChargerRecord.NONE);
     }
 
     public boolean exists() {
@@ -84,7 +84,7 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                     e.vendorErrorCode(), e.chargerTimestamp(), e.receivedAt()));
             return new PileState(pileId, chargerNumber, identity, boot, Map.copyOf(c), sessions, endedSessions,
                     lastRegisterWh, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands,
-                    recentCommands);
+                    recentCommands, record);
         } else if (event instanceof PileEvent.SessionStarted e) {
             Long previous = lastRegisterWh.get(e.connectorId());
             Long suspect = e.meterStart() == 0 && previous != null && previous > 0 ? previous : null;
@@ -119,21 +119,21 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
             u.add(e);
             return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
                     lastRegisterWh, alerts, last(u, KEEP_UNKNOWN_STOPS), firmwareStatus, diagnosticsStatus,
-                    openCommands, recentCommands);
+                    openCommands, recentCommands, record);
         } else if (event instanceof PileEvent.AlertRaised e) {
             List<Alert> a = new ArrayList<>(alerts);
             a.add(new Alert(e.kind(), e.detail(), e.transactionId(), e.at()));
             return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
                     lastRegisterWh, last(a, KEEP_ALERTS), unknownStops, firmwareStatus, diagnosticsStatus,
-                    openCommands, recentCommands);
+                    openCommands, recentCommands, record);
         } else if (event instanceof PileEvent.FirmwareStatusChanged e) {
             return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
                     lastRegisterWh, alerts, unknownStops, e.status(), diagnosticsStatus, openCommands,
-                    recentCommands);
+                    recentCommands, record);
         } else if (event instanceof PileEvent.DiagnosticsStatusChanged e) {
             return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
                     lastRegisterWh, alerts, unknownStops, firmwareStatus, e.status(), openCommands,
-                    recentCommands);
+                    recentCommands, record);
         } else if (event instanceof PileEvent.CommandAccepted e) {
             Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
             m.put(e.commandId(), new CommandResult(e.commandId(), e.action(), CommandResult.PENDING, null, null,
@@ -151,24 +151,35 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                     open.acceptedAt(), e.at()));
             return withCommands(m, last(recent, KEEP_COMMANDS));
         }
+        if (event instanceof PileEvent.ChargerDraftSaved || event instanceof PileEvent.ChargerChangeSubmitted
+                || event instanceof PileEvent.ChargerChangeApplied || event instanceof PileEvent.ChargerChangeRejected
+                || event instanceof PileEvent.StationLinked) {
+            ChargerRecord r = record.apply(event);
+            String number = r.live() != null ? r.live().chargerNumber() : chargerNumber;
+            // an applied change binds its device (a swap keeps the charger's history; the old device is out)
+            String device = event instanceof PileEvent.ChargerChangeApplied a && a.after().deviceIdentity() != null
+                    ? a.after().deviceIdentity() : identity;
+            return new PileState(pileId, number, device, boot, connectors, sessions, endedSessions, lastRegisterWh,
+                    alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, r);
+        }
         throw new IllegalArgumentException("unknown event " + event);
     }
 
     private PileState with(String id, String number, String ident, BootInfo b) {
         return new PileState(id, number, ident, b, connectors, sessions, endedSessions, lastRegisterWh, alerts,
-                unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands);
+                unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, record);
     }
 
     private PileState withSessions(Map<Integer, ChargingSession> open, List<ChargingSession> ended,
                                    Map<Integer, Long> registers) {
         return new PileState(pileId, chargerNumber, identity, boot, connectors, Map.copyOf(open), List.copyOf(ended),
-                registers, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands);
+                registers, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, record);
     }
 
     private PileState withCommands(Map<String, CommandResult> open, List<CommandResult> recent) {
         return new PileState(pileId, chargerNumber, identity, boot, connectors, sessions, endedSessions,
                 lastRegisterWh, alerts, unknownStops, firmwareStatus, diagnosticsStatus,
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open)), List.copyOf(recent));
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open)), List.copyOf(recent), record);
     }
 
     private static <K, V> Map<K, V> put(Map<K, V> m, K k, V v) {

@@ -142,6 +142,54 @@ public final class ReadQueries {
         return page(rows, limit, r -> String.valueOf(r.id()));
     }
 
+    public record ChargerRow(String pileId, String chargerNumber, String stationId, String model, String status,
+                             Double maxPowerKw, int connectorCount, String connectorTypes, String identity,
+                             String pendingChange, long version, Instant updatedAt) {
+    }
+
+    public record ChargerFilter(String stationId, String model, String status, String numberPrefix) {
+    }
+
+    public Page<ChargerRow> chargers(ChargerFilter f, int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT pile_id, charger_number, station_id, model, status, max_power_kw, "
+                + "connector_count, connector_types, identity, pending_change, version, updated_at FROM charger_list WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.stationId() != null) {
+            sql.append(" AND station_id = ?");
+            args.add(f.stationId());
+        }
+        if (f.model() != null) {
+            sql.append(" AND model = ?");
+            args.add(f.model());
+        }
+        if (f.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.numberPrefix() != null) {
+            sql.append(" AND charger_number LIKE ?");
+            args.add(f.numberPrefix().replace("%", "").replace("_", "\\_") + "%");
+        }
+        if (after != null) {
+            sql.append(" AND pile_id > ?");
+            args.add(after);
+        }
+        sql.append(" ORDER BY pile_id LIMIT ?");
+        args.add(limit + 1);
+        List<ChargerRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new ChargerRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), (Double) rs.getObject(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10), rs.getLong(11), rs.getTimestamp(12).toInstant()));
+                }
+            }
+        }
+        return page(rows, limit, ChargerRow::pileId);
+    }
+
     private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
         if (rows.size() > limit) {
             List<T> items = rows.subList(0, limit);

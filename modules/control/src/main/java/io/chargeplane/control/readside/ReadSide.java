@@ -1,5 +1,6 @@
 package io.chargeplane.control.readside;
 
+import io.chargeplane.control.charger.PileEvent;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.station.StationEntity;
 import java.util.Optional;
@@ -28,6 +29,16 @@ public final class ReadSide {
         ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "station-projection", 1,
                 i -> ProjectionBehavior.create(stations(system, db)), ShardedDaemonProcessSettings.create(system),
                 Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "charger-projection", 1,
+                i -> ProjectionBehavior.create(chargers(system, db)), ShardedDaemonProcessSettings.create(system),
+                Optional.of(ProjectionBehavior.stopMessage()));
+    }
+
+    private static Projection<EventEnvelope<PileEvent>> chargers(ActorSystem<?> system, Database db) {
+        SourceProvider<Offset, EventEnvelope<PileEvent>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), ChargerProjection.TAG);
+        return JdbcProjection.exactlyOnce(ProjectionId.of("chargers", ChargerProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), ChargerProjection::new, system);
     }
 
     private static Projection<EventEnvelope<StationEntity.Event>> stations(ActorSystem<?> system, Database db) {

@@ -56,6 +56,10 @@ final class StationProjection extends JdbcHandler<EventEnvelope<StationEntity.Ev
             unqueue(c, id);
             Audit.write(c, "station", id, seq, "station.change-rejected", e.origin(), e.at(), null,
                     Map.of("changeId", e.changeId(), "comment", e.comment()));
+        } else if (event instanceof StationEntity.ChargerAssigned e) {
+            update(c, "UPDATE station_list SET charger_count = charger_count + 1, version = ? WHERE station_id = ?", seq, id);
+        } else if (event instanceof StationEntity.ChargerUnassigned e) {
+            update(c, "UPDATE station_list SET charger_count = charger_count - 1, version = ? WHERE station_id = ?", seq, id);
         } else if (event instanceof StationEntity.Decommissioned e) {
             update(c, "UPDATE station_list SET status = ?, version = ?, updated_at = ? WHERE station_id = ?",
                     "DECOMMISSIONED", seq, e.at(), id);

@@ -3,6 +3,7 @@ package io.chargeplane.control.station;
 import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.Origin;
 import io.chargeplane.control.Result;
+import io.chargeplane.control.review.Decision;
 import io.chargeplane.control.review.PendingChange;
 import io.chargeplane.control.review.ReviewRules;
 import io.chargeplane.control.review.SaveMode;
@@ -62,6 +63,14 @@ public final class StationEntity
     public record Get(ActorRef<Result<StationView>> replyTo) implements Command {
     }
 
+    /** From a pile whose registration now names this station (idempotent). */
+    public record AssignCharger(String pileId, Instant at, ActorRef<Result<StationView>> replyTo) implements Command {
+    }
+
+    /** From a pile that moved to another station (idempotent). */
+    public record UnassignCharger(String pileId, Instant at, ActorRef<Result<StationView>> replyTo) implements Command {
+    }
+
     public sealed interface Event extends CborSerializable {
     }
 
@@ -82,14 +91,15 @@ public final class StationEntity
     public record Decommissioned(Origin origin, Instant at) implements Event {
     }
 
+    public record ChargerAssigned(String pileId, Instant at) implements Event {
+    }
+
+    public record ChargerUnassigned(String pileId, Instant at) implements Event {
+    }
+
     /** New station details waiting for review. */
     public record PendingStationChange(String changeId, StationDetails proposed, String submittedBy, Instant submittedAt)
             implements PendingChange, CborSerializable {
-    }
-
-    /** The last review decision, shown with the station. */
-    public record Decision(String changeId, boolean approved, String comment, String by, Instant at)
-            implements CborSerializable {
     }
 
     public record State(Status status, StationDetails live, StationDetails draft,
@@ -144,6 +154,16 @@ public final class StationEntity
                         new Decision(e.changeId(), false, e.comment(), e.origin().by(), e.at()), s.chargers()))
                 .onEvent(Decommissioned.class, (s, e) -> new State(Status.DECOMMISSIONED, s.live(), null, null,
                         s.lastDecision(), s.chargers()))
+                .onEvent(ChargerAssigned.class, (s, e) -> {
+                    List<String> c = new ArrayList<>(s.chargers());
+                    c.add(e.pileId());
+                    return new State(s.status(), s.live(), s.draft(), s.pending(), s.lastDecision(), List.copyOf(c));
+                })
+                .onEvent(ChargerUnassigned.class, (s, e) -> {
+                    List<String> c = new ArrayList<>(s.chargers());
+                    c.remove(e.pileId());
+                    return new State(s.status(), s.live(), s.draft(), s.pending(), s.lastDecision(), List.copyOf(c));
+                })
                 .build();
     }
 
@@ -161,6 +181,12 @@ public final class StationEntity
                 .onCommand(Approve.class, this::onApprove)
                 .onCommand(Reject.class, this::onReject)
                 .onCommand(Decommission.class, this::onDecommission)
+                .onCommand(AssignCharger.class, (s, c) -> !s.exists() ? Effect().reply(c.replyTo(), notFound())
+                        : s.chargers().contains(c.pileId()) ? Effect().reply(c.replyTo(), Result.ok(view(s)))
+                        : Effect().persist(new ChargerAssigned(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
+                .onCommand(UnassignCharger.class, (s, c) -> !s.chargers().contains(c.pileId())
+                        ? Effect().reply(c.replyTo(), Result.ok(s.exists() ? view(s) : null))
+                        : Effect().persist(new ChargerUnassigned(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
                 .build();
     }
 

@@ -6,6 +6,9 @@ import static io.chargeplane.gateway.api.Replies.reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeplane.control.Control;
+import io.chargeplane.control.Result;
+import io.chargeplane.control.charger.ChargerDetails;
+import io.chargeplane.control.charger.ChargerNumberEntity;
 import io.chargeplane.control.charger.CommandResult;
 import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
@@ -102,7 +105,25 @@ public final class ApiRoutes extends AllDirectives {
             throw new BadRequest("pileId", "pileId must be 1-64 characters of [A-Za-z0-9._-]");
         }
         String number = Json.text(b, "chargerNumber", true, 64);
-        return pile(pileId).<PileView>askWithStatus(r -> new PileCommand.Create(number, r), askTimeout);
+        if (!ChargerDetails.NUMBER.matcher(number).matches()) {
+            throw new BadRequest("chargerNumber", "chargerNumber must be 1-64 characters of [A-Za-z0-9._-]");
+        }
+        String id = pileId;
+        var claim = control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number);
+        return claim.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Claim(id, control.clock().instant(), r), askTimeout)
+                .thenCompose(claimed -> {
+                    if (!claimed.isOk()) {
+                        return CompletableFuture.completedFuture(claimed);
+                    }
+                    return pile(id).<PileView>askWithStatus(r -> new PileCommand.Create(number, r), askTimeout)
+                            .<Object>thenApply(v -> v)
+                            .exceptionally(e -> {
+                                if (claimed.value()) {
+                                    claim.tell(new ChargerNumberEntity.Release(id, control.clock().instant()));
+                                }
+                                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                            });
+                });
     }
 
     private CompletionStage<PileView> pileView(String pileId) {

@@ -33,7 +33,8 @@ public final class PhotoRoutes extends AllDirectives {
     public List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.post("/api/photos", Permission.EDIT_STATIONS, c -> extractMaterializer(mat ->
-                        extractRequestEntity(entity -> onComplete(entity.toStrict(10_000, maxBytes + 1, mat), strict -> {
+                        extractRequestEntity(entity -> onComplete(entity.toStrict(10_000, mat), strict -> {
+                            // read whole (up to the server's max-content-length) so that the 413 reaches the client
                             if (strict.isFailure() || strict.get().getData().size() > maxBytes) {
                                 return Replies.problem(Problem.of(413, "a photo may have at most " + maxBytes + " bytes", "photo"));
                             }

@@ -191,12 +191,6 @@ public final class StationRoutes extends AllDirectives {
     }
 
     private Route withBody(Function<JsonNode, Route> handler) {
-        return entity(Unmarshaller.entityToString(), text -> {
-            try {
-                return handler.apply(Json.parse(text));
-            } catch (BadRequest e) {
-                return Replies.problem(Problem.of(400, e.getMessage(), e.field()));
-            }
-        });
+        return entity(Unmarshaller.entityToString(), text -> handler.apply(Json.parse(text)));
     }
 }

@@ -1,0 +1,125 @@
+package io.chargeplane.app;
+
+import static io.chargeplane.app.StationReviewTest.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeplane.ocpp.v16.DataTypes;
+import io.chargeplane.simulator.SimulatedCharger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * S5-S8 end to end: a charger is registered at a station with its device for review; the device is rejected at
+ * boot until a manager approves, accepted after; numbers and identities are unique; a charger in use cannot move;
+ * the station follows its chargers. On H2 and on PostgreSQL.
+ */
+class ChargerRegistrationTest {
+    static final String STATION = "{\"mode\":\"direct\",\"name\":\"%s\",\"address\":{\"line1\":\"Main St 1\","
+            + "\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,\"longitude\":10.0,"
+            + "\"timeZone\":\"Europe/Berlin\",\"stationId\":\"%s\"}";
+
+    static String charger(String mode, String pileId, String number, String station, String identity) {
+        return "{\"mode\":\"" + mode + "\"," + (pileId == null ? "" : "\"pileId\":\"" + pileId + "\",")
+                + "\"chargerNumber\":\"" + number + "\",\"stationId\":\"" + station + "\",\"model\":\"Wallbox Pro 22\","
+                + "\"maxPowerKw\":22,\"connectors\":[{\"connectorId\":1,\"type\":\"Type 2\",\"powerKw\":22}]"
+                + (identity == null ? "" : ",\"deviceIdentity\":\"" + identity + "\"") + "}";
+    }
+
+    @Test
+    void chargersOnH2(@TempDir Path dir) throws Exception {
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir))) {
+            walkThrough(node);
+        }
+    }
+
+    @Test
+    void chargersOnPostgres() throws Exception {
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.postgres())) {
+            walkThrough(node);
+        }
+    }
+
+    private static void walkThrough(ChargePlaneNode node) throws Exception {
+        Rest admin = new Rest(node);
+        admin.ok(admin.post("/api/accounts", "{\"username\":\"otto\",\"role\":\"OPERATOR\",\"password\":\"otto-password-1\"}"));
+        admin.ok(admin.post("/api/accounts", "{\"username\":\"mia\",\"role\":\"MANAGER\",\"password\":\"mia-password-12\"}"));
+        Rest otto = admin.as("otto", "otto-password-1");
+        Rest mia = admin.as("mia", "mia-password-12");
+        admin.ok(admin.post("/api/stations", String.format(STATION, "Harbour", "ST-A")));
+        admin.ok(admin.post("/api/stations", String.format(STATION, "Airport", "ST-B")));
+        admin.idTag("TAG", "Accepted");
+
+        // S5-S8: registered with its device, waiting for review
+        JsonNode submitted = otto.ok(otto.post("/api/chargers", charger("review", "P-1", "CN-1", "ST-A", "CP-R1")));
+        assertEquals("PENDING_REVIEW", submitted.get("status").asText());
+        String changeId = submitted.get("pending").get("changeId").asText();
+
+        // the device is rejected at boot while its binding waits for review
+        try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP-R1")) {
+            assertEquals(DataTypes.RegistrationStatus.REJECTED, cp.boot("Acme", "W22", "SN-1").status());
+
+            // a second charger cannot take the number, nor the identity its binding reserved
+            Rest.Reply sameNumber = otto.post("/api/chargers", charger("review", "P-2", "CN-1", "ST-A", null));
+            assertEquals(409, sameNumber.status());
+            assertEquals("chargerNumber", sameNumber.body().get("field").asText());
+            Rest.Reply sameDevice = otto.post("/api/chargers", charger("review", "P-3", "CN-3", "ST-A", "CP-R1"));
+            assertEquals(409, sameDevice.status());
+            assertEquals("deviceIdentity", sameDevice.body().get("field").asText());
+            assertEquals(404, otto.get("/api/chargers/P-2").status(), "a refused charger leaves nothing behind");
+            assertEquals(200, otto.post("/api/chargers", charger("draft", "P-3", "CN-3", "ST-A", null)).status(),
+                    "CN-3, claimed for the refused P-3 first, was given back");
+
+            // approved by a manager: live, bound, accepted at the next boot; the station lists it
+            JsonNode approved = mia.ok(mia.post("/api/chargers/P-1/approve", "{\"changeId\":\"" + changeId + "\"}"));
+            assertEquals("ACTIVE", approved.get("status").asText());
+            assertEquals("CP-R1", approved.get("identity").asText());
+            assertEquals(DataTypes.RegistrationStatus.ACCEPTED, cp.boot("Acme", "W22", "SN-1").status());
+            eventually(() -> admin.ok(admin.get("/api/stations/ST-A")), s -> s.get("chargers").toString().contains("P-1"));
+            eventually(() -> otto.ok(otto.get("/api/chargers?stationId=ST-A&status=ACTIVE")),
+                    l -> l.get("items").size() == 1 && l.get("items").get(0).get("identity").asText().equals("CP-R1"));
+
+            // with a session in progress the charger cannot move to another station
+            int tx = cp.start(1, "TAG", 1000, Instant.now()).transactionId();
+            Rest.Reply busy = mia.put("/api/chargers/P-1", charger("direct", null, "CN-1", "ST-B", "CP-R1"));
+            assertEquals(409, busy.status());
+            assertEquals("stationId", busy.body().get("field").asText());
+            cp.stop(tx, 5000, Instant.now(), "TAG");
+
+            // after the session it moves; both stations follow
+            JsonNode current = mia.ok(mia.get("/api/chargers/P-1"));
+            Rest.Reply moved = mia.sendWithHeader("PUT", "/api/chargers/P-1", charger("direct", null, "CN-1", "ST-B", "CP-R1"),
+                    "If-Match", "\"" + current.get("version").asLong() + "\"");
+            assertEquals(200, moved.status(), String.valueOf(moved.body()));
+            Rest.Reply stale = mia.sendWithHeader("PUT", "/api/chargers/P-1", charger("direct", null, "CN-1", "ST-A", "CP-R1"),
+                    "If-Match", "\"" + current.get("version").asLong() + "\"");
+            assertEquals(412, stale.status());
+            eventually(() -> admin.ok(admin.get("/api/stations/ST-B")), s -> s.get("chargers").toString().contains("P-1"));
+            assertTrue(!admin.ok(admin.get("/api/stations/ST-A")).get("chargers").toString().contains("P-1"));
+            eventually(() -> mia.ok(mia.get("/api/chargers/P-1")), c -> c.get("stationLinked").asBoolean());
+        }
+
+        // bad input: each a 400 naming the field, nothing written
+        long rows = TestNodes.settledJournalRows(node);
+        String ok = charger("review", "P-9", "CN-9", "ST-A", null);
+        Map<String, String> bad = Map.of(
+                "connectors[0].type", ok.replace("Type 2", "Schuko"),
+                "connectors[0].powerKw", ok.replace("\"powerKw\":22", "\"powerKw\":50"),
+                "model", ok.replace("\"model\":\"Wallbox Pro 22\",", ""),
+                "stationId", ok.replace("ST-A", "ST-NOWHERE"),
+                "maxPowerKw", ok.replace("\"maxPowerKw\":22", "\"maxPowerKw\":-1"),
+                "chargerNumber", ok.replace("CN-9", "CN 9!"),
+                "deviceIdentity", charger("review", "P-9", "CN-9", "ST-A", "has space"));
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            Rest.Reply r = otto.post("/api/chargers", e.getValue());
+            assertEquals(400, r.status(), e.getKey() + ": " + r.body());
+            assertEquals(e.getKey(), r.body().get("field").asText(), String.valueOf(r.body()));
+        }
+        assertEquals(rows, TestNodes.journalRows(node), "bad input wrote nothing");
+        assertEquals(200, otto.post("/api/chargers", ok).status(), "CN-9 is still free");
+    }
+}

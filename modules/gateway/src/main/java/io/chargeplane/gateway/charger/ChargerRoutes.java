@@ -1,0 +1,277 @@
+package io.chargeplane.gateway.charger;
+
+import static io.chargeplane.gateway.api.Replies.versioned;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeplane.control.Control;
+import io.chargeplane.control.Origin;
+import io.chargeplane.control.Result;
+import io.chargeplane.control.charger.ChargerDetails;
+import io.chargeplane.control.charger.ChargerNumberEntity;
+import io.chargeplane.control.charger.ChargerRecord;
+import io.chargeplane.control.charger.ChargerView;
+import io.chargeplane.control.charger.ConnectorType;
+import io.chargeplane.control.charger.PileCommand;
+import io.chargeplane.control.charger.PileEntity;
+import io.chargeplane.control.device.DeviceEntity;
+import io.chargeplane.control.readside.ReadQueries;
+import io.chargeplane.control.review.Diff;
+import io.chargeplane.control.review.SaveMode;
+import io.chargeplane.control.station.StationEntity;
+import io.chargeplane.gateway.api.BadRequest;
+import io.chargeplane.gateway.api.Call;
+import io.chargeplane.gateway.api.Endpoint;
+import io.chargeplane.gateway.api.Json;
+import io.chargeplane.gateway.api.Paging;
+import io.chargeplane.gateway.api.Problem;
+import io.chargeplane.gateway.api.Replies;
+import io.chargeplane.gateway.auth.Permission;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * Chargers (S5-S8): create and edit their registration (number, station, model, power, connectors) as a draft,
+ * for review, or directly; read with an ETag; review, approve, reject; list from the read side. A new or changed
+ * charger number is claimed first (unique in the network), and given back if the pile refuses the change.
+ */
+public final class ChargerRoutes extends AllDirectives {
+    private static final Pattern PILE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
+    private static final Duration ASK = Duration.ofSeconds(10);
+
+    private final Control control;
+
+    public ChargerRoutes(Control control) {
+        this.control = control;
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.of(
+                Endpoint.get("/api/chargers", Permission.READ, this::list),
+                Endpoint.post("/api/chargers", Permission.EDIT_CHARGERS, c -> withBody(b -> {
+                    String id = Json.text(b, "pileId", false, 64);
+                    if (id == null) {
+                        id = UUID.randomUUID().toString();
+                    } else if (!PILE_ID.matcher(id).matches()) {
+                        throw new BadRequest("pileId", "pileId must be 1-64 characters of [A-Za-z0-9._-]");
+                    }
+                    return save(c, id, true, b, null);
+                })),
+                Endpoint.get("/api/chargers/{pileId}", Permission.READ,
+                        c -> versioned(() -> pile(c).ask(PileCommand.GetRecord::new, ASK), ChargerView::version)),
+                Endpoint.put("/api/chargers/{pileId}", Permission.EDIT_CHARGERS, c -> optionalHeaderValueByName("If-Match",
+                        ifMatch -> withBody(b -> save(c, c.param("pileId"), false, b, Replies.ifMatch(ifMatch))))),
+                Endpoint.get("/api/chargers/{pileId}/review", Permission.READ, c -> Replies.reply(() -> pile(c)
+                        .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK).thenApply(ChargerRoutes::review))),
+                Endpoint.post("/api/chargers/{pileId}/approve", Permission.APPROVE_CHANGES, c -> withBody(b -> {
+                    String changeId = Json.text(b, "changeId", true, 64);
+                    return versioned(() -> pile(c).ask(r -> new PileCommand.ApproveDetails(changeId, origin(c),
+                            control.clock().instant(), r), ASK), ChargerView::version);
+                })),
+                Endpoint.post("/api/chargers/{pileId}/reject", Permission.APPROVE_CHANGES, c -> withBody(b -> {
+                    String changeId = Json.text(b, "changeId", true, 64);
+                    String comment = Json.text(b, "comment", true, 1000);
+                    return versioned(() -> pile(c).ask(r -> new PileCommand.RejectDetails(changeId, comment, origin(c),
+                            control.clock().instant(), r), ASK), ChargerView::version);
+                })));
+    }
+
+    private Route list(Call c) {
+        return parameterOptional("stationId", station -> parameterOptional("model", model -> parameterOptional("status",
+                status -> parameterOptional("number", number -> parameterOptional("limit", limit -> parameterOptional("after", after -> {
+                    if (status.isPresent()) {
+                        try {
+                            ChargerRecord.Status.valueOf(status.get());
+                        } catch (IllegalArgumentException e) {
+                            throw new BadRequest("status", "status must be one of DRAFT, PENDING_REVIEW, ACTIVE, REJECTED");
+                        }
+                    }
+                    ReadQueries.ChargerFilter f = new ReadQueries.ChargerFilter(station.orElse(null), model.orElse(null),
+                            status.orElse(null), number.orElse(null));
+                    int n = Paging.limit(limit);
+                    return Replies.reply(() -> CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return control.readQueries().chargers(f, n, after.orElse(null));
+                        } catch (java.sql.SQLException e) {
+                            throw new CompletionException(e);
+                        }
+                    }, control.blocking()));
+                }))))));
+    }
+
+    /**
+     * The save saga: the station must exist and be in service, the charger number is claimed (unique in the
+     * network), then the pile takes the change; a number claimed for a change the pile refused is given back.
+     */
+    private Route save(Call c, String pileId, boolean create, JsonNode b, Long expectedVersion) {
+        SaveMode mode;
+        try {
+            mode = SaveMode.parse(Json.text(b, "mode", true, 10));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("mode", e.getMessage());
+        }
+        if (mode == SaveMode.DIRECT && !Permission.APPLY_DIRECTLY.grantedTo(c.principal().role())) {
+            return Replies.problem(Problem.of(403, "role " + c.principal().role() + " may not apply changes directly: "
+                    + "submit them for review (mode review)", "mode"));
+        }
+        ChargerDetails details = details(b);
+        Origin origin = new Origin(c.by(), c.remoteAddress());
+        EntityRef<PileCommand> pile = control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId);
+        EntityRef<ChargerNumberEntity.Command> number =
+                control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, details.chargerNumber());
+        Instant now = control.clock().instant();
+        CompletionStage<Result<ChargerView>> saga = stationInService(details.stationId())
+                .thenCompose(stationProblem -> stationProblem != null ? done(stationProblem) : pile
+                        .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
+                        .thenCompose(before -> number.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Claim(pileId, now, r), ASK)
+                                .thenCompose(claim -> {
+                                    if (!claim.isOk()) {
+                                        return done(new Result<ChargerView>(null, claim.rejection()));
+                                    }
+                                    return reserveDevice(pileId, details.deviceIdentity()).thenCompose(reserved -> {
+                                        if (reserved != null) {
+                                            giveBack(number, claim, pileId);
+                                            return done(reserved);
+                                        }
+                                        return pile.<Result<ChargerView>>ask(r -> new PileCommand.SaveDetails(create, details,
+                                                mode, expectedVersion, origin, now, r), ASK).thenApply(saved -> {
+                                            if (!saved.isOk()) {
+                                                giveBack(number, claim, pileId);
+                                                if (details.deviceIdentity() != null && !holds(before, details.deviceIdentity())) {
+                                                    control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, details.deviceIdentity())
+                                                            .tell(new DeviceEntity.Release(pileId, control.system().ignoreRef()));
+                                                }
+                                            }
+                                            return saved;
+                                        });
+                                    });
+                                })));
+        return versioned(() -> saga, ChargerView::version);
+    }
+
+    /** Null when the station exists and is in service, else the rejection naming {@code stationId}. */
+    private CompletionStage<Result<ChargerView>> stationInService(String stationId) {
+        return control.sharding().entityRefFor(StationEntity.ENTITY_KEY, stationId)
+                .<Result<StationEntity.StationView>>ask(StationEntity.Get::new, ASK)
+                .thenApply(station -> {
+                    if (!station.isOk()) {
+                        return Result.rejected(400, "stationId", "no station " + stationId);
+                    }
+                    if (station.value().status() == StationEntity.Status.DECOMMISSIONED) {
+                        return Result.rejected(400, "stationId", "station " + stationId + " is decommissioned");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * A binding, even one waiting for review, reserves the device identity for this pile (serialised by the Device
+     * entity, so two chargers on two nodes cannot both get it). Null when reserved, else the rejection.
+     */
+    private CompletionStage<Result<ChargerView>> reserveDevice(String pileId, String identity) {
+        if (identity == null) {
+            return done(null);
+        }
+        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                .<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
+                .handle((bound, err) -> {
+                    if (err == null) {
+                        return null;
+                    }
+                    Problem p = Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
+                            ? err.getCause().getMessage() : err.getMessage());
+                    return Result.rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail());
+                });
+    }
+
+    /** Compensation: a number claimed for a change that did not happen is given back. */
+    private void giveBack(EntityRef<ChargerNumberEntity.Command> number, Result<Boolean> claim, String pileId) {
+        if (claim.isOk() && claim.value()) {
+            number.tell(new ChargerNumberEntity.Release(pileId, control.clock().instant()));
+        }
+    }
+
+    private static boolean holds(Result<ChargerView> before, String identity) {
+        if (!before.isOk()) {
+            return false;
+        }
+        ChargerView v = before.value();
+        return identity.equals(v.identity())
+                || (v.live() != null && identity.equals(v.live().deviceIdentity()))
+                || (v.draft() != null && identity.equals(v.draft().deviceIdentity()))
+                || (v.pending() != null && identity.equals(v.pending().proposed().deviceIdentity()));
+    }
+
+    /** The JSON body's charger fields; types are checked here, ranges and rules by {@link ChargerDetails}. */
+    static ChargerDetails details(JsonNode b) {
+        JsonNode list = b.get("connectors");
+        if (list == null || !list.isArray()) {
+            throw new BadRequest("connectors", "connectors is required: an array of {connectorId, type, powerKw}");
+        }
+        List<ChargerDetails.Connector> connectors = new ArrayList<>();
+        for (int i = 0; i < list.size() && i <= ChargerDetails.MAX_CONNECTORS; i++) {
+            JsonNode item = list.get(i);
+            String at = "connectors[" + i + "]";
+            if (!item.isObject()) {
+                throw new BadRequest(at, at + " must be an object");
+            }
+            Integer id = Json.integer(item, "connectorId", false);
+            ConnectorType type;
+            try {
+                type = ConnectorType.parse(Json.text(item, at, "type", true, 20));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(at + ".type", at + ".type: " + e.getMessage());
+            }
+            Double power = Json.decimal(item, "powerKw", true);
+            connectors.add(new ChargerDetails.Connector(id == null ? i + 1 : id, type, power));
+        }
+        ChargerDetails d = new ChargerDetails(Json.text(b, "chargerNumber", true, 64), Json.text(b, "stationId", true, 64),
+                Json.text(b, "model", true, 100), Json.decimal(b, "maxPowerKw", true), connectors,
+                Json.text(b, "deviceIdentity", false, 48));
+        d.validate().ifPresent(r -> {
+            throw new BadRequest(r.field(), r.detail());
+        });
+        return d;
+    }
+
+    private static Object review(Result<ChargerView> r) {
+        if (!r.isOk()) {
+            return r;
+        }
+        ChargerView v = r.value();
+        if (v.pending() == null) {
+            return Result.rejected(404, null, "no change of charger " + v.pileId() + " is waiting for review");
+        }
+        return Map.of("pileId", v.pileId(), "changeId", v.pending().changeId(), "submittedBy", v.pending().submittedBy(),
+                "submittedAt", v.pending().submittedAt(), "changes", Diff.between(v.live(), v.pending().proposed()),
+                "version", v.version());
+    }
+
+    private EntityRef<PileCommand> pile(Call c) {
+        return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, c.param("pileId"));
+    }
+
+    private static Origin origin(Call c) {
+        return new Origin(c.by(), c.remoteAddress());
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+
+    private Route withBody(Function<JsonNode, Route> handler) {
+        return entity(Unmarshaller.entityToString(), text -> handler.apply(Json.parse(text)));
+    }
+}
