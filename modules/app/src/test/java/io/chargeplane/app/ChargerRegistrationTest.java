@@ -30,6 +30,18 @@ class ChargerRegistrationTest {
                 + (identity == null ? "" : ",\"deviceIdentity\":\"" + identity + "\"") + "}";
     }
 
+    static int handshakeStatus(Runnable connect) {
+        try {
+            connect.run();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+            throw e;
+        }
+        throw new AssertionError("the handshake succeeded");
+    }
+
     @Test
     void chargersOnH2(@TempDir Path dir) throws Exception {
         try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir))) {
@@ -102,6 +114,17 @@ class ChargerRegistrationTest {
             assertTrue(!admin.ok(admin.get("/api/stations/ST-A")).get("chargers").toString().contains("P-1"));
             eventually(() -> mia.ok(mia.get("/api/chargers/P-1")), c -> c.get("stationLinked").asBoolean());
         }
+
+        // the device gets an OCPP password, shown once; from then on it must present it (HTTP Basic)
+        JsonNode secret = otto.ok(otto.post("/api/chargers/P-1/device-secret", ""));
+        String password = secret.get("password").asText();
+        assertTrue(password.length() >= 32, "at least 128 random bits, encoded");
+        assertEquals(401, handshakeStatus(() -> SimulatedCharger.connect(TestNodes.ocpp(node), "CP-R1")));
+        assertEquals(401, handshakeStatus(() -> SimulatedCharger.connectWithPassword(TestNodes.ocpp(node), "CP-R1", "guess")));
+        try (SimulatedCharger cp = SimulatedCharger.connectWithPassword(TestNodes.ocpp(node), "CP-R1", password)) {
+            assertEquals(DataTypes.RegistrationStatus.ACCEPTED, cp.boot("Acme", "W22", "SN-1").status());
+        }
+        assertEquals(409, otto.post("/api/chargers/P-3/device-secret", "").status(), "no device bound to P-3");
 
         // bad input: each a 400 naming the field, nothing written
         long rows = TestNodes.settledJournalRows(node);

@@ -53,8 +53,22 @@ public final class SimulatedCharger implements AutoCloseable {
     }
 
     public static SimulatedCharger connect(URI baseUri, String identity, String subprotocol) {
+        return connect(baseUri, identity, subprotocol, null);
+    }
+
+    /** With OCPP security profile 1: HTTP Basic authentication, user = identity, with the charger's password. */
+    public static SimulatedCharger connectWithPassword(URI baseUri, String identity, String password) {
+        return connect(baseUri, identity, Ocpp16.SUBPROTOCOL, password);
+    }
+
+    private static SimulatedCharger connect(URI baseUri, String identity, String subprotocol, String password) {
         Listener listener = new Listener();
-        WebSocket ws = CLIENT.newWebSocketBuilder()
+        WebSocket.Builder builder = CLIENT.newWebSocketBuilder();
+        if (password != null) {
+            builder.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (identity + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        WebSocket ws = builder
                 .subprotocols(subprotocol)
                 .connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(URI.create(baseUri.toString() + "/" + identity), listener)

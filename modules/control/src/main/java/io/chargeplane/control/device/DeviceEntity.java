@@ -42,6 +42,14 @@ public final class DeviceEntity
     public record Release(String pileId, ActorRef<StatusReply<Binding>> replyTo) implements Command {
     }
 
+    /**
+     * A new OCPP basic-auth secret for the device bound to {@code pileId}: only its SHA-256 digest is kept (a
+     * random 192-bit secret needs no slow hash, and a reconnect storm checks thousands of them at once).
+     */
+    public record IssueSecret(String pileId, String digest, Instant at, ActorRef<StatusReply<Binding>> replyTo)
+            implements Command {
+    }
+
     /** The serial number from a BootNotification, recorded and compared (never the key). */
     public record RecordSerial(String serialNumber) implements Command {
     }
@@ -58,13 +66,37 @@ public final class DeviceEntity
     public record SerialRecorded(String serialNumber, Instant at) implements Event {
     }
 
-    public record State(String pileId, String serialNumber) implements CborSerializable {
+    public record SecretIssued(String digest, Instant at) implements Event {
     }
 
-    /** {@code pileId} null: not bound. */
-    public record Binding(String identity, String pileId, String serialNumber) implements CborSerializable {
+    public record State(String pileId, String serialNumber, String secretDigest) implements CborSerializable {
+    }
+
+    /** {@code pileId} null: not bound. {@code secretDigest} null: the device connects without basic auth. */
+    public record Binding(String identity, String pileId, String serialNumber, String secretDigest)
+            implements CborSerializable {
         public boolean bound() {
             return pileId != null;
+        }
+
+        /** Whether a basic-auth password matches the issued secret (always true for a device without one). */
+        public boolean admits(String password) {
+            if (secretDigest == null) {
+                return true;
+            }
+            return password != null && java.security.MessageDigest.isEqual(
+                    secretDigest.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    digest(password).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Hex SHA-256 of a device secret. */
+    public static String digest(String secret) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -90,15 +122,17 @@ public final class DeviceEntity
 
     @Override
     public State emptyState() {
-        return new State(null, null);
+        return new State(null, null, null);
     }
 
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(Bound.class, (s, e) -> new State(e.pileId(), s.serialNumber()))
-                .onEvent(Released.class, (s, e) -> new State(null, s.serialNumber()))
-                .onEvent(SerialRecorded.class, (s, e) -> new State(s.pileId(), e.serialNumber()))
+                .onEvent(Bound.class, (s, e) -> new State(e.pileId(), s.serialNumber(), null))
+                // a released identity loses its secret: whoever binds it next issues a new one
+                .onEvent(Released.class, (s, e) -> new State(null, s.serialNumber(), null))
+                .onEvent(SerialRecorded.class, (s, e) -> new State(s.pileId(), e.serialNumber(), s.secretDigest()))
+                .onEvent(SecretIssued.class, (s, e) -> new State(s.pileId(), s.serialNumber(), e.digest()))
                 .build();
     }
 
@@ -108,6 +142,11 @@ public final class DeviceEntity
                 .onCommand(Lookup.class, this::onLookup)
                 .onCommand(Claim.class, this::onClaim)
                 .onCommand(Release.class, this::onRelease)
+                .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
+                        ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is not bound to pile "
+                                + c.pileId()))
+                        : Effect().persist(new SecretIssued(c.digest(), c.at()))
+                                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns))))
                 .onCommand(RecordSerial.class, (s, c) -> Objects.equals(s.serialNumber(), c.serialNumber())
                         || c.serialNumber() == null
                         ? Effect().noReply()
@@ -144,6 +183,6 @@ public final class DeviceEntity
     }
 
     private Binding binding(State s) {
-        return new Binding(identity, s.pileId(), s.serialNumber());
+        return new Binding(identity, s.pileId(), s.serialNumber(), s.secretDigest());
     }
 }

@@ -50,6 +50,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 public final class ChargerRoutes extends AllDirectives {
     private static final Pattern PILE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
     private static final Duration ASK = Duration.ofSeconds(10);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Control control;
 
@@ -80,6 +81,8 @@ public final class ChargerRoutes extends AllDirectives {
                     return versioned(() -> pile(c).ask(r -> new PileCommand.ApproveDetails(changeId, origin(c),
                             control.clock().instant(), r), ASK), ChargerView::version);
                 })),
+                Endpoint.post("/api/chargers/{pileId}/device-secret", Permission.EDIT_CHARGERS, c -> Replies.reply(() ->
+                        issueSecret(c.param("pileId")))),
                 Endpoint.post("/api/chargers/{pileId}/reject", Permission.APPROVE_CHANGES, c -> withBody(b -> {
                     String changeId = Json.text(b, "changeId", true, 64);
                     String comment = Json.text(b, "comment", true, 1000);
@@ -159,6 +162,36 @@ public final class ChargerRoutes extends AllDirectives {
                                     });
                                 })));
         return versioned(() -> saga, ChargerView::version);
+    }
+
+    /**
+     * A new OCPP basic-auth password for the charger's bound device (security profile 1): 192 random bits, shown
+     * in this answer only; the device entity keeps its SHA-256. From then on the device must present it.
+     */
+    private CompletionStage<Object> issueSecret(String pileId) {
+        return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId)
+                .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
+                .thenCompose(r -> {
+                    if (!r.isOk()) {
+                        return done(r);
+                    }
+                    String identity = r.value().identity();
+                    if (identity == null) {
+                        return done(Result.rejected(409, null, "charger " + pileId + " has no device bound yet"));
+                    }
+                    byte[] raw = new byte[24];
+                    RANDOM.nextBytes(raw);
+                    String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                    Instant now = control.clock().instant();
+                    return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                            .<DeviceEntity.Binding>askWithStatus(reply -> new DeviceEntity.IssueSecret(pileId,
+                                    DeviceEntity.digest(password), now, reply), ASK)
+                            .thenApply(b -> (Object) Map.of("identity", identity, "password", password,
+                                    "authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                            (identity + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                    "issuedAt", now,
+                                    "note", "shown once: configure the charger with it now (OCPP security profile 1)"));
+                });
     }
 
     /** Null when the station exists and is in service, else the rejection naming {@code stationId}. */
@@ -267,7 +300,7 @@ public final class ChargerRoutes extends AllDirectives {
         return new Origin(c.by(), c.remoteAddress());
     }
 
-    private static <T> CompletionStage<T> done(T value) {
+    private static <T> CompletableFuture<T> done(T value) {
         return CompletableFuture.completedFuture(value);
     }
 

@@ -51,9 +51,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private record BindingFound(DeviceEntity.Binding binding) implements SessionMessage {
     }
 
-    private record BindingFailed(Throwable cause) implements SessionMessage {
-    }
-
     private record Answered(String frame) implements SessionMessage {
     }
 
@@ -94,9 +91,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private boolean closing;
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
-                                                  OcppSettings settings, ChargerSocket socket) {
+                                                  OcppSettings settings, ChargerSocket socket,
+                                                  DeviceEntity.Binding binding) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
+            ctx.getSelf().tell(new BindingFound(binding)); // read by the handshake, before the upgrade
             return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket);
         }));
     }
@@ -112,9 +111,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         this.control = control;
         this.settings = settings;
         this.socket = socket;
-        ctx.ask(DeviceEntity.Binding.class, control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity),
-                settings.askTimeout(), DeviceEntity.Lookup::new,
-                (b, err) -> b != null ? new BindingFound(b) : new BindingFailed(err));
     }
 
     @Override
@@ -122,11 +118,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         return newReceiveBuilder()
                 .onMessage(FrameIn.class, this::onFrame)
                 .onMessage(BindingFound.class, this::onBinding)
-                .onMessage(BindingFailed.class, m -> {
-                    getContext().getLog().warn("{}: binding lookup failed: {}", identity, m.cause().toString());
-                    socket.close(1011, "binding lookup failed, try again");
-                    return this;
-                })
                 .onMessage(Answered.class, m -> {
                     send(m.frame());
                     busy = false;

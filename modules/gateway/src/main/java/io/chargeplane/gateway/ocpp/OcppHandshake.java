@@ -1,6 +1,7 @@
 package io.chargeplane.gateway.ocpp;
 
 import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.ocpp.v16.Ocpp16;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
@@ -23,14 +24,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The HTTP request that opens an OCPP-J connection: {@code GET /ocpp/{identity}} upgrading to a WebSocket with
- * subprotocol {@code ocpp1.6}. A valid one is answered 101 and the channel continues with {@link OcppFrames} and
- * a new session; anything else gets a plain-text 4xx naming what is wrong, and the connection is closed.
+ * subprotocol {@code ocpp1.6}. The identity's binding is read first: a device with an OCPP password must present
+ * it (HTTP Basic, user = identity; 401 otherwise). A valid request is answered 101 and the channel continues with
+ * {@link OcppFrames} and a new session; anything else gets a plain-text 4xx naming what is wrong, and the
+ * connection is closed.
  */
 final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String PATH_PREFIX = "/ocpp/";
@@ -38,11 +42,20 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final OcppSettings settings;
     private final WebSocketDecoderConfig decoderConfig;
-    /** Spawns the session for a charger identity and remote address, talking to the given socket. */
-    private final BiFunction<OcppFrames, String[], ActorRef<SessionMessage>> sessions;
+    /** Spawns the session of an accepted socket. */
+    interface Sessions {
+        ActorRef<SessionMessage> spawn(OcppFrames socket, String identity, String remoteAddress,
+                                       DeviceEntity.Binding binding);
+    }
 
-    OcppHandshake(OcppSettings settings, BiFunction<OcppFrames, String[], ActorRef<SessionMessage>> sessions) {
+    private final Sessions sessions;
+    /** The identity's binding (which pile, which secret), asked before the upgrade is accepted. */
+    private final Function<String, CompletionStage<DeviceEntity.Binding>> lookup;
+
+    OcppHandshake(OcppSettings settings, Function<String, CompletionStage<DeviceEntity.Binding>> lookup,
+                  Sessions sessions) {
         this.settings = settings;
+        this.lookup = lookup;
         this.sessions = sessions;
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(settings.maxFrameBytes())
@@ -88,6 +101,30 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        String[] credentials = basicCredentials(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        req.retain(); // kept for the upgrade once the binding is known
+        lookup.apply(identity).whenComplete((binding, err) -> ctx.channel().eventLoop().execute(() -> {
+            try {
+                if (err != null) {
+                    refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "the charger's binding could not be read; retry");
+                } else if (binding.secretDigest() != null && (credentials == null || !identity.equals(credentials[0])
+                        || !binding.admits(credentials[1]))) {
+                    unauthorized(ctx, credentials == null ? "this charger must authenticate (HTTP Basic: identity and "
+                            + "its OCPP password)" : "wrong identity or password");
+                } else {
+                    upgrade(ctx, req, handshaker, identity, binding);
+                }
+            } finally {
+                req.release();
+            }
+        }));
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
+                         String identity, DeviceEntity.Binding binding) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
         OcppFrames frames = new OcppFrames(ctx.channel(), settings);
         ctx.pipeline().remove(OcppServer.HANDSHAKE_TIMEOUT);
         ctx.pipeline().replace(this, "ocpp-frames", frames);
@@ -102,7 +139,32 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         // frames may follow the 101 at once; the session exists before any is read (a failed handshake closes
         // the channel, which stops the session)
-        frames.attach(sessions.apply(frames, new String[] {identity, remoteAddress(ctx, req)}));
+        frames.attach(sessions.spawn(frames, identity, remoteAddress(ctx, req), binding));
+    }
+
+    /** {user, password} of an HTTP Basic header, or null. */
+    static String[] basicCredentials(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).trim()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void unauthorized(ChannelHandlerContext ctx, String message) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+                ByteBufUtil.writeUtf8(ctx.alloc(), message));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"ChargePlane OCPP\", charset=\"UTF-8\"")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The charger's address: the first X-Forwarded-For entry when a proxy in front set it, else the peer's. */

@@ -2,6 +2,7 @@ package io.chargeplane.gateway.ocpp;
 
 import io.chargeplane.control.Control;
 import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.control.device.DeviceEntity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -86,7 +87,7 @@ public final class OcppServer {
                             ch.pipeline().addLast(HANDSHAKE_TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_SECONDS))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
                                     .addLast(new HttpObjectAggregator(8192))
-                                    .addLast(new OcppHandshake(settings, OcppServer.this::spawnSession));
+                                    .addLast(new OcppHandshake(settings, OcppServer.this::lookup, OcppServer.this::spawnSession));
                         }
                     })
                     .bind(settings.host(), settings.port()).sync().channel();
@@ -103,9 +104,15 @@ public final class OcppServer {
         return new OcppServer(system, control, OcppSettings.from(system.settings().config()));
     }
 
-    private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String[] identityAndAddress) {
+    private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity) {
+        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                .ask(DeviceEntity.Lookup::new, settings.askTimeout());
+    }
+
+    private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
+                                                  DeviceEntity.Binding binding) {
         ActorRef<SessionMessage> session = system.systemActorOf(
-                ChargerSession.create(identityAndAddress[0], identityAndAddress[1], control, settings, socket),
+                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding),
                 "ocpp-" + sessionNames.incrementAndGet(), Props.empty());
         sessions.add(session);
         socket.onClosed(() -> sessions.remove(session));
