@@ -25,8 +25,8 @@ public final class IdTagEntity
     }
 
     /** Create or change the tag. {@code status}: Accepted, Blocked, Expired or Invalid. */
-    public record Put(String status, Instant expiryDate, String parentIdTag, ActorRef<StatusReply<TagView>> replyTo)
-            implements Command {
+    public record Put(String status, Instant expiryDate, String parentIdTag, io.chargeplane.control.Origin origin,
+                      ActorRef<StatusReply<TagView>> replyTo) implements Command {
     }
 
     public record Get(ActorRef<StatusReply<TagView>> replyTo) implements Command {
@@ -39,7 +39,9 @@ public final class IdTagEntity
     public sealed interface Event extends CborSerializable {
     }
 
-    public record TagPut(String status, Instant expiryDate, String parentIdTag, Instant at) implements Event {
+    /** {@code origin} is null in events written before operators signed in. */
+    public record TagPut(String status, Instant expiryDate, String parentIdTag, Instant at,
+                         io.chargeplane.control.Origin origin) implements Event {
     }
 
     public record State(String status, Instant expiryDate, String parentIdTag) implements CborSerializable {
@@ -80,6 +82,12 @@ public final class IdTagEntity
                 .build();
     }
 
+    /** Every change feeds the read side (tag list and search, audit). */
+    @Override
+    public java.util.Set<String> tagsFor(Event event) {
+        return java.util.Set.of("idtag");
+    }
+
     @Override
     public CommandHandlerWithReply<Command, Event, State> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
@@ -90,7 +98,10 @@ public final class IdTagEntity
                         return Effect().reply(c.replyTo(),
                                 StatusReply.error("400 status: must be Accepted, Blocked, Expired or Invalid"));
                     }
-                    return Effect().persist(new TagPut(c.status(), c.expiryDate(), c.parentIdTag(), clock.instant()))
+                    if (c.parentIdTag() != null && c.parentIdTag().equals(idTag)) {
+                        return Effect().reply(c.replyTo(), StatusReply.error("400 parentIdTag: a tag cannot be its own parent"));
+                    }
+                    return Effect().persist(new TagPut(c.status(), c.expiryDate(), c.parentIdTag(), clock.instant(), c.origin()))
                             .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
                 })
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists()

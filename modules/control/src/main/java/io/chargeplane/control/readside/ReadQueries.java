@@ -190,6 +190,49 @@ public final class ReadQueries {
         return page(rows, limit, ChargerRow::pileId);
     }
 
+    public record TagRow(String idTag, String status, Instant expiryDate, String parentIdTag, long version,
+                         Instant updatedAt) {
+    }
+
+    public record TagFilter(String prefix, String status, String parent) {
+    }
+
+    public Page<TagRow> idTags(TagFilter f, int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT id_tag, status, expiry_date, parent_id_tag, version, updated_at "
+                + "FROM id_tag_list WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.prefix() != null) {
+            sql.append(" AND id_tag LIKE ?");
+            args.add(f.prefix().replace("%", "").replace("_", "\\_") + "%");
+        }
+        if (f.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.parent() != null) {
+            sql.append(" AND parent_id_tag = ?");
+            args.add(f.parent());
+        }
+        if (after != null) {
+            sql.append(" AND id_tag > ?");
+            args.add(after);
+        }
+        sql.append(" ORDER BY id_tag LIMIT ?");
+        args.add(limit + 1);
+        List<TagRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new TagRow(rs.getString(1), rs.getString(2),
+                            rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getString(4),
+                            rs.getLong(5), rs.getTimestamp(6).toInstant()));
+                }
+            }
+        }
+        return page(rows, limit, TagRow::idTag);
+    }
+
     private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
         if (rows.size() > limit) {
             List<T> items = rows.subList(0, limit);

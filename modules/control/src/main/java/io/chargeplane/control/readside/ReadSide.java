@@ -2,6 +2,7 @@ package io.chargeplane.control.readside;
 
 import io.chargeplane.control.charger.PileEvent;
 import io.chargeplane.control.db.Database;
+import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.station.StationEntity;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,6 +33,16 @@ public final class ReadSide {
         ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "charger-projection", 1,
                 i -> ProjectionBehavior.create(chargers(system, db)), ShardedDaemonProcessSettings.create(system),
                 Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "id-tag-projection", 1,
+                i -> ProjectionBehavior.create(idTags(system, db)), ShardedDaemonProcessSettings.create(system),
+                Optional.of(ProjectionBehavior.stopMessage()));
+    }
+
+    private static Projection<EventEnvelope<IdTagEntity.Event>> idTags(ActorSystem<?> system, Database db) {
+        SourceProvider<Offset, EventEnvelope<IdTagEntity.Event>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), IdTagProjection.TAG);
+        return JdbcProjection.exactlyOnce(ProjectionId.of("id-tags", IdTagProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), IdTagProjection::new, system);
     }
 
     private static Projection<EventEnvelope<PileEvent>> chargers(ActorSystem<?> system, Database db) {

@@ -15,6 +15,7 @@ import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.charger.PileView;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
+import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
 import io.chargeplane.gateway.auth.Permission;
 import java.time.Duration;
@@ -67,7 +68,21 @@ public final class ApiRoutes extends AllDirectives {
                                 throw new CompletionException(e);
                             }
                         }, control.blocking())))),
-                Endpoint.put("/api/id-tags/{idTag}", Permission.EDIT_ID_TAGS, c -> body(b -> putIdTag(c.param("idTag"), b))),
+                Endpoint.get("/api/id-tags", Permission.READ, c -> parameterOptional("q", q -> parameterOptional("status",
+                        status -> parameterOptional("parent", parent -> parameterOptional("limit", limit ->
+                                parameterOptional("after", after -> {
+                                    ReadQueries.TagFilter f = new ReadQueries.TagFilter(q.orElse(null),
+                                            status.orElse(null), parent.orElse(null));
+                                    int n = Paging.limit(limit);
+                                    return reply(() -> CompletableFuture.supplyAsync(() -> {
+                                        try {
+                                            return control.readQueries().idTags(f, n, after.orElse(null));
+                                        } catch (java.sql.SQLException e) {
+                                            throw new CompletionException(e);
+                                        }
+                                    }, control.blocking()));
+                                })))))),
+                Endpoint.put("/api/id-tags/{idTag}", Permission.EDIT_ID_TAGS, c -> body(b -> putIdTag(c, c.param("idTag"), b))),
                 Endpoint.get("/api/id-tags/{idTag}", Permission.READ, c -> reply(() -> control.sharding()
                         .entityRefFor(IdTagEntity.ENTITY_KEY, c.param("idTag"))
                         .<IdTagEntity.TagView>askWithStatus(IdTagEntity.Get::new, askTimeout))),
@@ -166,7 +181,7 @@ public final class ApiRoutes extends AllDirectives {
                 commandAskTimeout);
     }
 
-    private CompletionStage<?> putIdTag(String tag, JsonNode b) {
+    private CompletionStage<?> putIdTag(Call call, String tag, JsonNode b) {
         if (tag.length() > 20) {
             throw new BadRequest("idTag", "an OCPP 1.6 idTag has at most 20 characters");
         }
@@ -174,7 +189,8 @@ public final class ApiRoutes extends AllDirectives {
         var expiry = Json.instant(b, "expiryDate");
         String parent = Json.text(b, "parentIdTag", false, 20);
         return control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, tag)
-                .<IdTagEntity.TagView>askWithStatus(r -> new IdTagEntity.Put(status, expiry, parent, r), askTimeout);
+                .<IdTagEntity.TagView>askWithStatus(r -> new IdTagEntity.Put(status, expiry, parent,
+                        new io.chargeplane.control.Origin(call.by(), call.remoteAddress()), r), askTimeout);
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------------
