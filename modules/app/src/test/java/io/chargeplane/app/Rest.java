@@ -77,6 +77,11 @@ final class Rest {
                 .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply postText(String path, String body, String contentType) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)), contentType);
+    }
+
     Reply postBytes(String path, byte[] body, String contentType) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), contentType);

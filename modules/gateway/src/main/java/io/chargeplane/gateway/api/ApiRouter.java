@@ -13,6 +13,9 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.Rejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -40,9 +43,26 @@ public final class ApiRouter extends AllDirectives {
             .matchAny(e -> Replies.problem(Replies.toProblem(e)))
             .build();
 
+    /** Bodies that cannot be read (too large, not text, cut off) are problems too, never plain-text defaults. */
+    private static final RejectionHandler REJECTIONS = RejectionHandler.newBuilder()
+            .handle(MalformedRequestContentRejection.class, r -> tooLarge(r.getCause())
+                    ? Replies.problem(Problem.of(413, "the request body is too large", null))
+                    : Replies.problem(Problem.of(400, "unreadable request body: " + r.message(), null)))
+            .handleAll(Rejection.class, all -> Replies.problem(Problem.of(400, "the request was refused: " + all.get(0), null)))
+            .build();
+
+    private static boolean tooLarge(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getClass().getSimpleName().equals("EntityStreamSizeException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Route route() {
-        return pathPrefix("api", () -> handleExceptions(ERRORS,
-                () -> extractRequest(req -> extractClientIP(ip -> dispatch(req, ip)))));
+        return pathPrefix("api", () -> handleExceptions(ERRORS, () -> handleRejections(REJECTIONS,
+                () -> extractRequest(req -> extractClientIP(ip -> dispatch(req, ip))))));
     }
 
     private Route dispatch(HttpRequest req, RemoteAddress ip) {

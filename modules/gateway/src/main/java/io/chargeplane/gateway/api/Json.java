@@ -9,7 +9,7 @@ import java.time.format.DateTimeParseException;
 
 /** Reading request bodies field by field, so that every error names its field. */
 public final class Json {
-    static final ObjectMapper MAPPER = OcppJson.MAPPER;
+    public static final ObjectMapper MAPPER = OcppJson.MAPPER;
 
     private Json() {
     }

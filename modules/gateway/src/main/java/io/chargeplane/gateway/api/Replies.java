@@ -113,6 +113,9 @@ public final class Replies {
         if (e instanceof StatusReply.ErrorMessage || e.getClass().getName().endsWith("ErrorMessage")) {
             return Problem.fromReplyError(e.getMessage());
         }
+        if (e.getClass().getSimpleName().equals("EntityStreamSizeException")) {
+            return Problem.of(413, "the request body is too large", null);
+        }
         if (e instanceof java.util.concurrent.TimeoutException) {
             return Problem.of(504, "no answer in time: " + e.getMessage(), null);
         }

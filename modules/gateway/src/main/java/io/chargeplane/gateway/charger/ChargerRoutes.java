@@ -51,6 +51,7 @@ public final class ChargerRoutes extends AllDirectives {
     private static final Pattern PILE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
     private static final Duration ASK = Duration.ofSeconds(10);
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final long IMPORT_MAX_BYTES = 4L * 1024 * 1024;
 
     private final Control control;
 
@@ -69,6 +70,21 @@ public final class ChargerRoutes extends AllDirectives {
                         throw new BadRequest("pileId", "pileId must be 1-64 characters of [A-Za-z0-9._-]");
                     }
                     return save(c, id, true, b, null);
+                })),
+                Endpoint.post("/api/chargers/import", Permission.EDIT_CHARGERS, c -> parameterOptional("mode", modeText -> {
+                    SaveMode mode;
+                    try {
+                        mode = SaveMode.parse(modeText.orElse("review"));
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequest("mode", e.getMessage());
+                    }
+                    if (mode == SaveMode.DIRECT && !Permission.APPLY_DIRECTLY.grantedTo(c.principal().role())) {
+                        return Replies.problem(Problem.of(403, "role " + c.principal().role()
+                                + " may not apply changes directly: import for review (mode=review)", "mode"));
+                    }
+                    Origin origin = new Origin(c.by(), c.remoteAddress());
+                    return withSizeLimit(IMPORT_MAX_BYTES, () -> entity(Unmarshaller.entityToString(), csv -> Replies.reply(() ->
+                            ChargerImport.run(csv, (pileId, details) -> saveSaga(pileId, true, details, mode, null, origin)))));
                 })),
                 Endpoint.get("/api/chargers/{pileId}", Permission.READ,
                         c -> versioned(() -> pile(c).ask(PileCommand.GetRecord::new, ASK), ChargerView::version)),
@@ -130,12 +146,23 @@ public final class ChargerRoutes extends AllDirectives {
                     + "submit them for review (mode review)", "mode"));
         }
         ChargerDetails details = details(b);
-        Origin origin = new Origin(c.by(), c.remoteAddress());
+        CompletionStage<Result<ChargerView>> saga = saveSaga(pileId, create, details, mode, expectedVersion,
+                new Origin(c.by(), c.remoteAddress()));
+        return versioned(() -> saga, ChargerView::version);
+    }
+
+    /**
+     * The save saga: the station must exist and be in service, the charger number is claimed (unique in the
+     * network), the device identity reserved, then the pile takes the change; what was claimed for a change the
+     * pile refused is given back.
+     */
+    private CompletionStage<Result<ChargerView>> saveSaga(String pileId, boolean create, ChargerDetails details,
+                                                         SaveMode mode, Long expectedVersion, Origin origin) {
         EntityRef<PileCommand> pile = control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId);
         EntityRef<ChargerNumberEntity.Command> number =
                 control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, details.chargerNumber());
         Instant now = control.clock().instant();
-        CompletionStage<Result<ChargerView>> saga = stationInService(details.stationId())
+        return stationInService(details.stationId())
                 .thenCompose(stationProblem -> stationProblem != null ? done(stationProblem) : pile
                         .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
                         .thenCompose(before -> number.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Claim(pileId, now, r), ASK)
@@ -161,7 +188,6 @@ public final class ChargerRoutes extends AllDirectives {
                                         });
                                     });
                                 })));
-        return versioned(() -> saga, ChargerView::version);
     }
 
     /**
