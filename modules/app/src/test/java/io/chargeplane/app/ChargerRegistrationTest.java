@@ -30,6 +30,12 @@ class ChargerRegistrationTest {
                 + (identity == null ? "" : ",\"deviceIdentity\":\"" + identity + "\"") + "}";
     }
 
+    static final class DeviceDigest {
+        static String of(String secret) {
+            return io.chargeplane.control.device.DeviceEntity.digest(secret);
+        }
+    }
+
     static int handshakeStatus(Runnable connect) {
         try {
             connect.run();
@@ -125,6 +131,10 @@ class ChargerRegistrationTest {
             assertEquals(DataTypes.RegistrationStatus.ACCEPTED, cp.boot("Acme", "W22", "SN-1").status());
         }
         assertEquals(409, otto.post("/api/chargers/P-3/device-secret", "").status(), "no device bound to P-3");
+        JsonNode issued = eventually(() -> admin.ok(admin.get("/api/audit?entityType=device&entityId=CP-R1")),
+                l -> l.get("items").size() == 1);
+        assertEquals("otto", issued.get("items").get(0).get("username").asText());
+        assertTrue(!issued.toString().contains(DeviceDigest.of(password)), "the digest stays out of the audit log");
 
         // bad input: each a 400 naming the field, nothing written
         long rows = TestNodes.settledJournalRows(node);

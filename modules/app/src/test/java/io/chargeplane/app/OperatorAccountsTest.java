@@ -94,6 +94,23 @@ class OperatorAccountsTest {
         admin.ok(admin.put("/api/accounts/olga/password", "{\"password\":\"olga-third-password\"}"));
         assertEquals(401, again.get("/api/auth/me").status());
         assertEquals(404, admin.get("/api/accounts/nobody-here").status());
+
+        // every write on accounts is in the audit log: who, from where; never a password hash
+        JsonNode audit;
+        try {
+            audit = StationReviewTest.eventually(() -> admin.ok(admin.get("/api/audit?entityType=account&entityId=olga")),
+                    a -> a.get("items").toString().contains("account.unlocked"));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        String rows = audit.get("items").toString();
+        for (String action : new String[] {"account.created", "account.role-changed", "account.password-changed",
+                "account.locked", "account.unlocked"}) {
+            assertTrue(rows.contains(action), action + " in " + rows);
+        }
+        assertFalse(rows.contains("argon2"), "no hash in the audit log");
+        assertEquals("admin", audit.get("items").get(0).get("username").asText());
+        assertEquals("127.0.0.1", audit.get("items").get(0).get("address").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.chargeplane.control.account;
 
 import io.chargeplane.control.CborSerializable;
+import io.chargeplane.control.Origin;
 import io.chargeplane.control.Result;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ public final class AccountEntity
     public sealed interface Command extends CborSerializable {
     }
 
-    public record Create(Role role, String passwordHash, String by, Instant at, ActorRef<Result<AccountView>> replyTo)
+    public record Create(Role role, String passwordHash, Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo)
             implements Command {
     }
 
@@ -46,26 +47,26 @@ public final class AccountEntity
     public record LoginSucceeded(Instant at) implements Command {
     }
 
-    public record ChangePassword(String passwordHash, String by, Instant at, ActorRef<Result<AccountView>> replyTo)
+    public record ChangePassword(String passwordHash, Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo)
             implements Command {
     }
 
-    public record ChangeRole(Role role, String by, Instant at, ActorRef<Result<AccountView>> replyTo) implements Command {
+    public record ChangeRole(Role role, Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo) implements Command {
     }
 
-    public record Unlock(String by, Instant at, ActorRef<Result<AccountView>> replyTo) implements Command {
+    public record Unlock(Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo) implements Command {
     }
 
     public sealed interface Event extends CborSerializable {
     }
 
-    public record AccountCreated(Role role, String passwordHash, String by, Instant at) implements Event {
+    public record AccountCreated(Role role, String passwordHash, Origin origin, Instant at) implements Event {
     }
 
-    public record PasswordChanged(String passwordHash, String by, Instant at) implements Event {
+    public record PasswordChanged(String passwordHash, Origin origin, Instant at) implements Event {
     }
 
-    public record RoleChanged(Role role, String by, Instant at) implements Event {
+    public record RoleChanged(Role role, Origin origin, Instant at) implements Event {
     }
 
     public record LoginFailureRecorded(Instant at) implements Event {
@@ -75,7 +76,7 @@ public final class AccountEntity
     }
 
     /** After a successful login, or by an administrator: the failure counter starts again. */
-    public record FailuresCleared(String by, Instant at) implements Event {
+    public record FailuresCleared(Origin origin, Instant at) implements Event {
     }
 
     public record State(Role role, String passwordHash, int failures, Instant lockedUntil, Instant createdAt)
@@ -144,11 +145,19 @@ public final class AccountEntity
                 .build();
     }
 
+    /** Operator writes on accounts feed the audit log (never the password hash). */
+    @Override
+    public java.util.Set<String> tagsFor(Event event) {
+        return event instanceof AccountCreated || event instanceof PasswordChanged || event instanceof RoleChanged
+                || event instanceof AccountLocked || (event instanceof FailuresCleared f && !"login".equals(f.origin().address()))
+                ? java.util.Set.of("account") : java.util.Set.of();
+    }
+
     @Override
     public CommandHandlerWithReply<Command, Event, State> commandHandler() {
         CommandHandlerWithReplyBuilderByState<Command, Event, State, State> absent =
                 newCommandHandlerWithReplyBuilder().forState(s -> !s.exists());
-        absent.onCommand(Create.class, (s, c) -> Effect().persist(new AccountCreated(c.role(), c.passwordHash(), c.by(), c.at()))
+        absent.onCommand(Create.class, (s, c) -> Effect().persist(new AccountCreated(c.role(), c.passwordHash(), c.origin(), c.at()))
                         .thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
                 .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new Credentials(username, null, null, null)))
                 .onCommand(LoginSucceeded.class, (s, c) -> Effect().noReply())
@@ -167,13 +176,13 @@ public final class AccountEntity
                 .onCommand(LoginFailed.class, this::onLoginFailed)
                 .onCommand(LoginSucceeded.class, (s, c) -> s.failures() == 0 && s.lockedUntil() == null
                         ? Effect().noReply()
-                        : Effect().persist(new FailuresCleared(username, c.at())).thenNoReply())
-                .onCommand(ChangePassword.class, (s, c) -> Effect().persist(new PasswordChanged(c.passwordHash(), c.by(), c.at()))
+                        : Effect().persist(new FailuresCleared(new Origin(username, "login"), c.at())).thenNoReply())
+                .onCommand(ChangePassword.class, (s, c) -> Effect().persist(new PasswordChanged(c.passwordHash(), c.origin(), c.at()))
                         .thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
                 .onCommand(ChangeRole.class, (s, c) -> s.role() == c.role()
                         ? Effect().reply(c.replyTo(), Result.ok(view(s)))
-                        : Effect().persist(new RoleChanged(c.role(), c.by(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
-                .onCommand(Unlock.class, (s, c) -> Effect().persist(new FailuresCleared(c.by(), c.at()))
+                        : Effect().persist(new RoleChanged(c.role(), c.origin(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
+                .onCommand(Unlock.class, (s, c) -> Effect().persist(new FailuresCleared(c.origin(), c.at()))
                         .thenReply(c.replyTo(), ns -> Result.ok(view(ns))));
         return absent.orElse(present).build();
     }

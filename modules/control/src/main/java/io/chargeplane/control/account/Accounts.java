@@ -1,6 +1,7 @@
 package io.chargeplane.control.account;
 
 import io.chargeplane.control.CborSerializable;
+import io.chargeplane.control.Origin;
 import io.chargeplane.control.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class Accounts {
     }
 
     public CompletionStage<Result<AccountEntity.AccountView>> create(String username, String roleText, String password,
-                                                                   String by) {
+                                                                   Origin by) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             return done(Result.rejected(400, "username", "username must be 3-64 characters of [a-z0-9._@-]"));
         }
@@ -125,7 +126,7 @@ public final class Accounts {
     }
 
     /** The user changes their own password: the current one is checked, every token of the account is revoked. */
-    public CompletionStage<Result<LoggedIn>> changeOwnPassword(String username, String current, String next) {
+    public CompletionStage<Result<LoggedIn>> changeOwnPassword(String username, String current, String next, Origin by) {
         if (current == null) {
             return done(Result.rejected(400, "currentPassword", "currentPassword is required"));
         }
@@ -141,7 +142,7 @@ public final class Accounts {
                     }
                     String hash = hasher.hash(next);
                     return account(username).<Result<AccountEntity.AccountView>>ask(
-                                    r -> new AccountEntity.ChangePassword(hash, username, now, r), ASK)
+                                    r -> new AccountEntity.ChangePassword(hash, by, now, r), ASK)
                             .thenApplyAsync(v -> {
                                 if (!v.isOk()) {
                                     return new Result<LoggedIn>(null, v.rejection());
@@ -156,7 +157,7 @@ public final class Accounts {
     }
 
     /** An administrator sets a new password (the user's tokens are revoked). */
-    public CompletionStage<Result<AccountEntity.AccountView>> setPassword(String username, String next, String by) {
+    public CompletionStage<Result<AccountEntity.AccountView>> setPassword(String username, String next, Origin by) {
         Result<AccountEntity.AccountView> weak = checkPassword("password", next);
         if (weak != null) {
             return done(weak);
@@ -167,7 +168,7 @@ public final class Accounts {
                 .thenApplyAsync(v -> revokingAll(username, v), blocking);
     }
 
-    public CompletionStage<Result<AccountEntity.AccountView>> changeRole(String username, String roleText, String by) {
+    public CompletionStage<Result<AccountEntity.AccountView>> changeRole(String username, String roleText, Origin by) {
         Role role;
         try {
             role = Role.parse(roleText == null ? "" : roleText);
@@ -179,7 +180,7 @@ public final class Accounts {
                 .thenApplyAsync(v -> revokingAll(username, v), blocking);
     }
 
-    public CompletionStage<Result<AccountEntity.AccountView>> unlock(String username, String by) {
+    public CompletionStage<Result<AccountEntity.AccountView>> unlock(String username, Origin by) {
         return account(username).ask(r -> new AccountEntity.Unlock(by, clock.instant(), r), ASK);
     }
 
@@ -197,7 +198,7 @@ public final class Accounts {
                     }
                     boolean generated = settings.adminPassword().isBlank();
                     String password = generated ? randomPassword() : settings.adminPassword();
-                    return create(username, Role.ADMIN.name(), password, "bootstrap").thenAccept(r -> {
+                    return create(username, Role.ADMIN.name(), password, Origin.system("bootstrap")).thenAccept(r -> {
                         if (!r.isOk()) {
                             if (r.rejection().status() != 409) {
                                 LOG.error("the first administrator {} could not be created: {}", username, r.rejection().detail());

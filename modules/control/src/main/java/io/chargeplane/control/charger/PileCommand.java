@@ -51,8 +51,8 @@ public sealed interface PileCommand extends CborSerializable {
     }
 
     /** Operator: queue a server-to-charger call; the reply comes when the charger answered or the call failed. */
-    record SubmitCommand(String action, String payloadJson, ActorRef<StatusReply<CommandResult>> replyTo)
-            implements PileCommand {
+    record SubmitCommand(String action, String payloadJson, io.chargeplane.control.Origin origin,
+                         ActorRef<StatusReply<CommandResult>> replyTo) implements PileCommand {
     }
 
     record StartIdAllocated(FromCharger call, Integer transactionId, String failure) implements PileCommand {

@@ -174,6 +174,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         return event instanceof PileEvent.PileCreated || event instanceof PileEvent.DeviceAttached
                 || event instanceof PileEvent.ChargerDraftSaved || event instanceof PileEvent.ChargerChangeSubmitted
                 || event instanceof PileEvent.ChargerChangeApplied || event instanceof PileEvent.ChargerChangeRejected
+                || event instanceof PileEvent.CommandAccepted
                 ? CHARGER_TAG : java.util.Set.of();
     }
 
@@ -240,9 +241,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return Optional.of(new Result.Rejection(409, "stationId", "a charging session is in progress on charger "
                     + pileId + ": it cannot move to another station until the session ends"));
         }
-        if (s.identity() != null && next.deviceIdentity() != null && !s.identity().equals(next.deviceIdentity())) {
+        if (s.identity() != null && !s.identity().equals(next.deviceIdentity())) {
             return Optional.of(new Result.Rejection(409, "deviceIdentity", "a charging session is in progress on charger "
-                    + pileId + ": its device cannot be swapped until the session ends"));
+                    + pileId + ": its device cannot be unbound or swapped until the session ends"));
         }
         return Optional.empty();
     }
@@ -725,7 +726,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return Effect().reply(c.replyTo(), StatusReply.error("400 payload" + v.path().substring(1) + ": " + v.message()));
         }
         String id = UUID.randomUUID().toString();
-        return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now()))
+        return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now(), c.origin()))
                 .thenRun(ns -> {
                     waiters.put(id, c.replyTo());
                     unsent.put(id, new SessionMessage.SendCall(id, c.action(), c.payloadJson()));

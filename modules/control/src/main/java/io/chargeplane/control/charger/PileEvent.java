@@ -55,7 +55,9 @@ public sealed interface PileEvent extends CborSerializable {
     record DiagnosticsStatusChanged(String status, Instant at) implements PileEvent {
     }
 
-    record CommandAccepted(String commandId, String action, String payloadJson, Instant at) implements PileEvent {
+    /** {@code origin}: the operator who sent it (null in events from before sign-in existed). */
+    record CommandAccepted(String commandId, String action, String payloadJson, Instant at,
+                           io.chargeplane.control.Origin origin) implements PileEvent {
     }
 
     record CommandCompleted(String commandId, String outcome, String responseJson, String reason, Instant at)

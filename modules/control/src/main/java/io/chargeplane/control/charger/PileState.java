@@ -156,9 +156,9 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                 || event instanceof PileEvent.StationLinked) {
             ChargerRecord r = record.apply(event);
             String number = r.live() != null ? r.live().chargerNumber() : chargerNumber;
-            // an applied change binds its device (a swap keeps the charger's history; the old device is out)
-            String device = event instanceof PileEvent.ChargerChangeApplied a && a.after().deviceIdentity() != null
-                    ? a.after().deviceIdentity() : identity;
+            // an applied change binds the device it names, or unbinds it when it names none (a swap keeps the
+            // charger's history; the old device is out)
+            String device = event instanceof PileEvent.ChargerChangeApplied a ? a.after().deviceIdentity() : identity;
             return new PileState(pileId, number, device, boot, connectors, sessions, endedSessions, lastRegisterWh,
                     alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, r);
         }

@@ -46,7 +46,8 @@ public final class DeviceEntity
      * A new OCPP basic-auth secret for the device bound to {@code pileId}: only its SHA-256 digest is kept (a
      * random 192-bit secret needs no slow hash, and a reconnect storm checks thousands of them at once).
      */
-    public record IssueSecret(String pileId, String digest, Instant at, ActorRef<StatusReply<Binding>> replyTo)
+    public record IssueSecret(String pileId, String digest, io.chargeplane.control.Origin origin, Instant at,
+                              ActorRef<StatusReply<Binding>> replyTo)
             implements Command {
     }
 
@@ -66,7 +67,7 @@ public final class DeviceEntity
     public record SerialRecorded(String serialNumber, Instant at) implements Event {
     }
 
-    public record SecretIssued(String digest, Instant at) implements Event {
+    public record SecretIssued(String digest, Instant at, io.chargeplane.control.Origin origin) implements Event {
     }
 
     public record State(String pileId, String serialNumber, String secretDigest) implements CborSerializable {
@@ -136,6 +137,12 @@ public final class DeviceEntity
                 .build();
     }
 
+    /** Issuing a password is an operator write: audited (without the digest). */
+    @Override
+    public java.util.Set<String> tagsFor(Event event) {
+        return event instanceof SecretIssued ? java.util.Set.of("device") : java.util.Set.of();
+    }
+
     @Override
     public CommandHandlerWithReply<Command, Event, State> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
@@ -145,7 +152,7 @@ public final class DeviceEntity
                 .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
                         ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is not bound to pile "
                                 + c.pileId()))
-                        : Effect().persist(new SecretIssued(c.digest(), c.at()))
+                        : Effect().persist(new SecretIssued(c.digest(), c.at(), c.origin()))
                                 .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns))))
                 .onCommand(RecordSerial.class, (s, c) -> Objects.equals(s.serialNumber(), c.serialNumber())
                         || c.serialNumber() == null

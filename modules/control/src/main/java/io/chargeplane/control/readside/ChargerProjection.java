@@ -39,6 +39,10 @@ final class ChargerProjection extends JdbcHandler<EventEnvelope<PileEvent>, Data
         } else if (event instanceof PileEvent.DeviceAttached e) {
             StationProjection.update(c, "UPDATE charger_list SET identity = ?, version = ?, updated_at = ? WHERE pile_id = ?",
                     e.identity(), seq, e.at(), id);
+        } else if (event instanceof PileEvent.CommandAccepted e) {
+            Audit.write(c, "charger", id, seq, "charger.command." + e.action(),
+                    e.origin() != null ? e.origin() : io.chargeplane.control.Origin.system("unknown"), e.at(), null,
+                    java.util.Map.of("commandId", e.commandId(), "payload", e.payloadJson()));
         } else if (event instanceof PileEvent.ChargerDraftSaved e) {
             details(c, id, e.details(), "DRAFT", null, seq, e.at());
             Audit.write(c, "charger", id, seq, "charger.draft-saved", e.origin(), e.at(), null, e.details());

@@ -1,7 +1,9 @@
 package io.chargeplane.control.readside;
 
+import io.chargeplane.control.account.AccountEntity;
 import io.chargeplane.control.charger.PileEvent;
 import io.chargeplane.control.db.Database;
+import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.station.StationEntity;
 import java.util.Optional;
@@ -33,6 +35,12 @@ public final class ReadSide {
         ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "charger-projection", 1,
                 i -> ProjectionBehavior.create(chargers(system, db)), ShardedDaemonProcessSettings.create(system),
                 Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "device-projection", 1,
+                i -> ProjectionBehavior.create(devices(system, db)), ShardedDaemonProcessSettings.create(system),
+                Optional.of(ProjectionBehavior.stopMessage()));
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "account-projection", 1,
+                i -> ProjectionBehavior.create(accounts(system, db)), ShardedDaemonProcessSettings.create(system),
+                Optional.of(ProjectionBehavior.stopMessage()));
         ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "id-tag-projection", 1,
                 i -> ProjectionBehavior.create(idTags(system, db)), ShardedDaemonProcessSettings.create(system),
                 Optional.of(ProjectionBehavior.stopMessage()));
@@ -43,6 +51,20 @@ public final class ReadSide {
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), IdTagProjection.TAG);
         return JdbcProjection.exactlyOnce(ProjectionId.of("id-tags", IdTagProjection.TAG), source,
                 () -> new DataSourceSession(db.dataSource()), IdTagProjection::new, system);
+    }
+
+    private static Projection<EventEnvelope<AccountEntity.Event>> accounts(ActorSystem<?> system, Database db) {
+        SourceProvider<Offset, EventEnvelope<AccountEntity.Event>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), AccountProjection.TAG);
+        return JdbcProjection.exactlyOnce(ProjectionId.of("accounts", AccountProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), AccountProjection::new, system);
+    }
+
+    private static Projection<EventEnvelope<DeviceEntity.Event>> devices(ActorSystem<?> system, Database db) {
+        SourceProvider<Offset, EventEnvelope<DeviceEntity.Event>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), DeviceProjection.TAG);
+        return JdbcProjection.exactlyOnce(ProjectionId.of("devices", DeviceProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), DeviceProjection::new, system);
     }
 
     private static Projection<EventEnvelope<PileEvent>> chargers(ActorSystem<?> system, Database db) {

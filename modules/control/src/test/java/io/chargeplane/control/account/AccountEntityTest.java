@@ -19,6 +19,7 @@ class AccountEntityTest {
     static final ActorTestKit KIT = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
             .withFallback(ConfigFactory.parseString("pekko.actor.provider = local")).withFallback(ConfigFactory.load()));
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    static final io.chargeplane.control.Origin ADMIN = new io.chargeplane.control.Origin("admin", "10.0.0.1");
 
     EventSourcedBehaviorTestKit<AccountEntity.Command, AccountEntity.Event, AccountEntity.State> account;
 
@@ -26,7 +27,7 @@ class AccountEntityTest {
     void fresh() {
         account = EventSourcedBehaviorTestKit.create(KIT.system(),
                 AccountEntity.create("olga", new AccountEntity.Lockout(3, Duration.ofMinutes(15))));
-        account.<Result<AccountEntity.AccountView>>runCommand(r -> new AccountEntity.Create(Role.OPERATOR, "HASH", "admin", T0, r));
+        account.<Result<AccountEntity.AccountView>>runCommand(r -> new AccountEntity.Create(Role.OPERATOR, "HASH", ADMIN, T0, r));
     }
 
     @AfterAll
@@ -37,7 +38,7 @@ class AccountEntityTest {
     @Test
     void aSecondCreateIsAConflictNamingTheUsername() {
         var result = account.<Result<AccountEntity.AccountView>>runCommand(
-                r -> new AccountEntity.Create(Role.ADMIN, "OTHER", "admin", T0, r));
+                r -> new AccountEntity.Create(Role.ADMIN, "OTHER", ADMIN, T0, r));
         assertFalse(result.reply().isOk());
         assertEquals(409, result.reply().rejection().status());
         assertEquals("username", result.reply().rejection().field());
@@ -70,7 +71,7 @@ class AccountEntityTest {
 
     @Test
     void theStateSurvivesARestart() {
-        account.<Result<AccountEntity.AccountView>>runCommand(r -> new AccountEntity.ChangeRole(Role.VIEWER, "admin", T0, r));
+        account.<Result<AccountEntity.AccountView>>runCommand(r -> new AccountEntity.ChangeRole(Role.VIEWER, ADMIN, T0, r));
         account.restart();
         var view = account.<Result<AccountEntity.AccountView>>runCommand(AccountEntity.Get::new);
         assertEquals(Role.VIEWER, view.reply().value().role());

@@ -134,7 +134,7 @@ class PileEntityTest {
     @Test
     void aCommandIsSentToTheSessionAndItsAnswerCompletesIt() {
         TestProbe<StatusReply<CommandResult>> operator = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", operator.getRef()));
+        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
         SessionMessage.SendCall call = assertInstanceOf(SessionMessage.SendCall.class,
                 session.receiveMessage(Duration.ofSeconds(5)));
         assertEquals("Reset", call.action());
@@ -148,7 +148,7 @@ class PileEntityTest {
     @Test
     void anInvalidAnswerFromTheChargerFailsTheCommandWithItsReason() {
         TestProbe<StatusReply<CommandResult>> operator = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", operator.getRef()));
+        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
         var call = (SessionMessage.SendCall) session.receiveMessage(Duration.ofSeconds(5));
         kit.runCommand(new PileCommand.ChargerAnswered(call.messageId(), "{\"status\":\"Maybe\"}", null, null,
                 Instant.now()));

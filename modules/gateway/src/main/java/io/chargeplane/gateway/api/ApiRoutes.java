@@ -52,14 +52,14 @@ public final class ApiRoutes extends AllDirectives {
                 Endpoint.put("/api/piles/{pileId}/device", Permission.EDIT_CHARGERS,
                         c -> body(b -> bindDevice(c.param("pileId"), b))),
                 Endpoint.post("/api/piles/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> command(
-                        c.param("pileId"), Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
+                        c, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
                 Endpoint.post("/api/piles/{pileId}/remote-start", Permission.SEND_COMMANDS,
-                        c -> body(b -> remoteStart(c.param("pileId"), b))),
+                        c -> body(b -> remoteStart(c, b))),
                 Endpoint.post("/api/piles/{pileId}/remote-stop", Permission.SEND_COMMANDS,
-                        c -> body(b -> command(c.param("pileId"), "RemoteStopTransaction",
+                        c -> body(b -> command(c, "RemoteStopTransaction",
                                 obj().put("transactionId", Json.integer(b, "transactionId", true))))),
                 Endpoint.post("/api/piles/{pileId}/reset", Permission.RESET_CHARGERS,
-                        c -> body(b -> reset(c.param("pileId"), b))),
+                        c -> body(b -> reset(c, b))),
                 Endpoint.get("/api/piles/{pileId}/meter-samples", Permission.READ,
                         c -> parameterOptional("limit", limit -> reply(() -> CompletableFuture.supplyAsync(() -> {
                             try {
@@ -159,25 +159,26 @@ public final class ApiRoutes extends AllDirectives {
                                 .thenCompose(released -> CompletableFuture.failedFuture(refused))));
     }
 
-    private CompletionStage<?> remoteStart(String pileId, JsonNode b) {
+    private CompletionStage<?> remoteStart(Call c, JsonNode b) {
         ObjectNode payload = obj().put("idTag", Json.text(b, "idTag", true, 20));
         Integer connector = Json.integer(b, "connectorId", false);
         if (connector != null) {
             payload.put("connectorId", connector);
         }
-        return command(pileId, "RemoteStartTransaction", payload);
+        return command(c, "RemoteStartTransaction", payload);
     }
 
-    private CompletionStage<?> reset(String pileId, JsonNode b) {
+    private CompletionStage<?> reset(Call c, JsonNode b) {
         String type = Json.text(b, "type", false, 4);
         if (type != null && !type.equals("Hard") && !type.equals("Soft")) {
             throw new BadRequest("type", "type must be Hard or Soft");
         }
-        return command(pileId, "Reset", obj().put("type", type == null ? "Soft" : type));
+        return command(c, "Reset", obj().put("type", type == null ? "Soft" : type));
     }
 
-    private CompletionStage<CommandResult> command(String pileId, String action, JsonNode payload) {
-        return pile(pileId).askWithStatus(r -> new PileCommand.SubmitCommand(action, payload.toString(), r),
+    private CompletionStage<CommandResult> command(Call c, String action, JsonNode payload) {
+        return pile(c.param("pileId")).askWithStatus(r -> new PileCommand.SubmitCommand(action, payload.toString(),
+                        c.origin(), r),
                 commandAskTimeout);
     }
 

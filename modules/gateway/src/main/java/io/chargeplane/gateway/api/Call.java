@@ -19,6 +19,11 @@ public record Call(Map<String, String> params, TokenStore.Principal principal, S
         return Optional.ofNullable(principal);
     }
 
+    /** Who did it and from where, for the journal and the audit log. */
+    public io.chargeplane.control.Origin origin() {
+        return new io.chargeplane.control.Origin(by(), remoteAddress);
+    }
+
     /** Who did it, for the journal: the operator's user name. */
     public String by() {
         return principal == null ? "anonymous" : principal.username();

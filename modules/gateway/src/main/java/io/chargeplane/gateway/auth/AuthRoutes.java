@@ -31,17 +31,17 @@ public final class AuthRoutes {
                                 "expiresAt", c.principal().expiresAt())))),
                 Endpoint.put("/api/auth/password", Permission.SIGNED_IN, c -> body(b -> accounts.changeOwnPassword(
                         c.principal().username(), Json.text(b, "currentPassword", true, 256),
-                        Json.text(b, "newPassword", true, 256)))),
+                        Json.text(b, "newPassword", true, 256), c.origin()))),
                 Endpoint.post("/api/accounts", Permission.MANAGE_ACCOUNTS, c -> body(b -> accounts.create(
                         Json.text(b, "username", true, 64), Json.text(b, "role", true, 16),
-                        Json.text(b, "password", true, 256), c.by()))),
+                        Json.text(b, "password", true, 256), c.origin()))),
                 Endpoint.get("/api/accounts/{username}", Permission.MANAGE_ACCOUNTS,
                         c -> reply(() -> accounts.get(c.param("username")))),
                 Endpoint.put("/api/accounts/{username}/role", Permission.MANAGE_ACCOUNTS, c -> body(b ->
-                        accounts.changeRole(c.param("username"), Json.text(b, "role", true, 16), c.by()))),
+                        accounts.changeRole(c.param("username"), Json.text(b, "role", true, 16), c.origin()))),
                 Endpoint.put("/api/accounts/{username}/password", Permission.MANAGE_ACCOUNTS, c -> body(b ->
-                        accounts.setPassword(c.param("username"), Json.text(b, "password", true, 256), c.by()))),
+                        accounts.setPassword(c.param("username"), Json.text(b, "password", true, 256), c.origin()))),
                 Endpoint.post("/api/accounts/{username}/unlock", Permission.MANAGE_ACCOUNTS,
-                        c -> reply(() -> accounts.unlock(c.param("username"), c.by()))));
+                        c -> reply(() -> accounts.unlock(c.param("username"), c.origin()))));
     }
 }

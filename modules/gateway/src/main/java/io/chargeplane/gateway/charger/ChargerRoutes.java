@@ -98,7 +98,7 @@ public final class ChargerRoutes extends AllDirectives {
                             control.clock().instant(), r), ASK), ChargerView::version);
                 })),
                 Endpoint.post("/api/chargers/{pileId}/device-secret", Permission.EDIT_CHARGERS, c -> Replies.reply(() ->
-                        issueSecret(c.param("pileId")))),
+                        issueSecret(c.param("pileId"), c.origin()))),
                 Endpoint.post("/api/chargers/{pileId}/reject", Permission.APPROVE_CHANGES, c -> withBody(b -> {
                     String changeId = Json.text(b, "changeId", true, 64);
                     String comment = Json.text(b, "comment", true, 1000);
@@ -194,7 +194,7 @@ public final class ChargerRoutes extends AllDirectives {
      * A new OCPP basic-auth password for the charger's bound device (security profile 1): 192 random bits, shown
      * in this answer only; the device entity keeps its SHA-256. From then on the device must present it.
      */
-    private CompletionStage<Object> issueSecret(String pileId) {
+    private CompletionStage<Object> issueSecret(String pileId, Origin origin) {
         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId)
                 .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
                 .thenCompose(r -> {
@@ -211,7 +211,7 @@ public final class ChargerRoutes extends AllDirectives {
                     Instant now = control.clock().instant();
                     return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
                             .<DeviceEntity.Binding>askWithStatus(reply -> new DeviceEntity.IssueSecret(pileId,
-                                    DeviceEntity.digest(password), now, reply), ASK)
+                                    DeviceEntity.digest(password), origin, now, reply), ASK)
                             .thenApply(b -> (Object) Map.of("identity", identity, "password", password,
                                     "authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                                             (identity + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
