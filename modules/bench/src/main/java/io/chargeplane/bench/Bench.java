@@ -128,6 +128,9 @@ public final class Bench {
                 if (wanted("commands")) {
                     commands(db);
                 }
+                if (wanted("lists")) {
+                    lists(db);
+                }
             }
         } finally {
             if (pg != null) {
@@ -271,6 +274,119 @@ public final class Bench {
                         "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
                         "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0 + " ms, "
                                 + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"));
+            }
+        }
+    }
+
+    /**
+     * Read-side lists with 100,000 chargers, 10,000 stations and 100,000 id tags: rows written straight into the
+     * read-side tables (what the projections would have written), then the list routes called through REST.
+     */
+    private void lists(String db) throws Exception {
+        int chargers = n(100_000);
+        int stations = Math.max(10, chargers / 10);
+        try (Server server = startServer(db, "lists")) {
+            long t = System.nanoTime();
+            try (Connection c = java.sql.DriverManager.getConnection(server.url, server.user, server.password)) {
+                c.setAutoCommit(false);
+                String[] models = {"Wallbox 22", "DC Fast 150", "HPC 350", "AC 11"};
+                String[] statuses = {"ACTIVE", "ACTIVE", "ACTIVE", "PENDING_REVIEW", "DRAFT"};
+                try (var ps = c.prepareStatement("INSERT INTO station_list (station_id, name, name_lower, city, country, "
+                        + "status, latitude, longitude, charger_count, version, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (int i = 0; i < stations; i++) {
+                        String name = "Station " + i + (i % 7 == 0 ? " Airport" : " Centre");
+                        ps.setString(1, String.format("ST-%06d", i));
+                        ps.setString(2, name);
+                        ps.setString(3, name.toLowerCase());
+                        ps.setString(4, "City " + (i % 200));
+                        ps.setString(5, "DE");
+                        ps.setString(6, statuses[i % statuses.length]);
+                        ps.setDouble(7, 47 + (i % 1000) * 0.007);
+                        ps.setDouble(8, 6 + (i / 1000) * 0.09);
+                        ps.setInt(9, 10);
+                        ps.setLong(10, 1);
+                        ps.setTimestamp(11, java.sql.Timestamp.from(Instant.now()));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (var ps = c.prepareStatement("INSERT INTO charger_list (pile_id, charger_number, station_id, model, "
+                        + "status, max_power_kw, connector_count, connector_types, identity, version, updated_at) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                    for (int i = 0; i < chargers; i++) {
+                        ps.setString(1, String.format("P-%07d", i));
+                        ps.setString(2, String.format("CN-%07d", i));
+                        ps.setString(3, String.format("ST-%06d", i % stations));
+                        ps.setString(4, models[i % models.length]);
+                        ps.setString(5, statuses[i % statuses.length]);
+                        ps.setDouble(6, 22);
+                        ps.setInt(7, 2);
+                        ps.setString(8, "Type 2");
+                        ps.setString(9, String.format("CP-%07d", i));
+                        ps.setLong(10, 1);
+                        ps.setTimestamp(11, java.sql.Timestamp.from(Instant.now()));
+                        ps.addBatch();
+                        if (i % 5000 == 4999) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                try (var ps = c.prepareStatement("INSERT INTO id_tag_list (id_tag, status, parent_id_tag, version, updated_at) "
+                        + "VALUES (?,?,?,?,?)")) {
+                    for (int i = 0; i < chargers; i++) {
+                        ps.setString(1, String.format("TAG%07d", i));
+                        ps.setString(2, i % 10 == 0 ? "Blocked" : "Accepted");
+                        ps.setString(3, String.format("FLEET%04d", i % 1000));
+                        ps.setLong(4, 1);
+                        ps.setTimestamp(5, java.sql.Timestamp.from(Instant.now()));
+                        ps.addBatch();
+                        if (i % 5000 == 4999) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+                if (!db.equals("h2")) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("ANALYZE");
+                    }
+                    c.commit();
+                }
+            }
+            log("seeded the read side with " + chargers + " chargers in " + fmt((System.nanoTime() - t) / 1e9) + " s");
+            String token = login(server);
+            Map<String, java.util.function.IntFunction<String>> queries = new LinkedHashMap<>();
+            queries.put("chargers of a station", i -> "/api/chargers?stationId=" + String.format("ST-%06d", i % stations));
+            queries.put("chargers by model and status, first page of 50",
+                    i -> "/api/chargers?model=HPC%20350&status=ACTIVE&limit=50");
+            queries.put("chargers by model, a page deep in the list (keyset)", i -> "/api/chargers?model=AC%2011&limit=50&after="
+                    + String.format("P-%07d", (i * 7919) % chargers));
+            queries.put("charger number prefix", i -> "/api/chargers?number=" + String.format("CN-%05d", i % (chargers / 100)));
+            queries.put("stations in a map box", i -> "/api/stations?bbox=" + (47 + (i % 50) * 0.1) + ",6," + (47.5 + (i % 50) * 0.1) + ",8");
+            queries.put("station name search", i -> "/api/stations?q=airport&status=ACTIVE&limit=50");
+            queries.put("id tags of a group", i -> "/api/id-tags?parent=" + String.format("FLEET%04d", i % 1000));
+            queries.put("audit of one charger", i -> "/api/audit?entityType=charger&entityId=" + String.format("P-%07d", i % chargers));
+            for (Map.Entry<String, java.util.function.IntFunction<String>> q : queries.entrySet()) {
+                Recorder latency = new Recorder(3);
+                int failures = 0;
+                for (int i = 0; i < 600; i++) {
+                    long st = System.nanoTime();
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + q.getValue().apply(i)))
+                            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                    if (i >= 100) { // the first 100 warm the JIT and the caches
+                        latency.recordValue((System.nanoTime() - st) / 1000);
+                    }
+                    if (r.statusCode() != 200) {
+                        failures++;
+                    }
+                }
+                var h = latency.getIntervalHistogram();
+                rows.add(new Row(db, "list with " + chargers + " chargers: " + q.getKey(), "stays fast",
+                        "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, p99 " + h.getValueAtPercentile(99) / 1000.0 + " ms",
+                        "", failures == 0 ? "OK: 600 answered 200" : "FAILED: " + failures + " not 200",
+                        "500 sequential requests after 100 of warm-up, one operator"));
             }
         }
     }
