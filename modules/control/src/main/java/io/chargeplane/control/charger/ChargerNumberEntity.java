@@ -32,6 +32,15 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
     public record Release(String pileId, Instant at) implements Command {
     }
 
+    /** Who holds the number, and since when (for the repair of a saga a crash interrupted). */
+    public record Get(ActorRef<State> replyTo) implements Command {
+    }
+
+    /** Repair: the number goes from {@code fromPile} to {@code toPile} if held by it since before {@code claimedBefore}. */
+    public record Transfer(String fromPile, String toPile, Instant claimedBefore, Instant at,
+                           ActorRef<Result<Boolean>> replyTo) implements Command {
+    }
+
     public sealed interface Event extends CborSerializable {
     }
 
@@ -41,7 +50,7 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
     public record NumberReleased(String pileId, Instant at) implements Event {
     }
 
-    public record State(String pileId) implements CborSerializable {
+    public record State(String pileId, Instant since) implements CborSerializable {
     }
 
     public static void init(ActorSystem<?> system) {
@@ -61,14 +70,14 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
 
     @Override
     public State emptyState() {
-        return new State(null);
+        return new State(null, null);
     }
 
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(NumberClaimed.class, (s, e) -> new State(e.pileId()))
-                .onEvent(NumberReleased.class, (s, e) -> new State(null))
+                .onEvent(NumberClaimed.class, (s, e) -> new State(e.pileId(), e.at()))
+                .onEvent(NumberReleased.class, (s, e) -> new State(null, null))
                 .build();
     }
 
@@ -85,6 +94,13 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
                     }
                     return Effect().persist(new NumberClaimed(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(true));
                 })
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s))
+                .onCommand(Transfer.class, (s, c) -> !c.fromPile().equals(s.pileId()) || s.since() == null
+                        || !s.since().isBefore(c.claimedBefore())
+                        ? Effect().reply(c.replyTo(), Result.rejected(409, "chargerNumber", "charger number " + number
+                                + " is already used by pile " + s.pileId()))
+                        : Effect().persist(java.util.List.of(new NumberReleased(c.fromPile(), c.at()),
+                                new NumberClaimed(c.toPile(), c.at()))).thenReply(c.replyTo(), ns -> Result.ok(true)))
                 .onCommand(Release.class, (s, c) -> c.pileId().equals(s.pileId())
                         ? Effect().persist(new NumberReleased(c.pileId(), c.at())).thenNoReply()
                         : Effect().noReply())

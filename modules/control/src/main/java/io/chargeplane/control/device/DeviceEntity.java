@@ -51,6 +51,15 @@ public final class DeviceEntity
             implements Command {
     }
 
+    /**
+     * Repair after a crash half-way through a binding saga: the identity goes from {@code fromPile} to
+     * {@code toPile} only if {@code fromPile} still holds it and has held it since before {@code claimedBefore}
+     * (the caller checked that {@code fromPile} does not actually use it).
+     */
+    public record Transfer(String fromPile, String toPile, Instant claimedBefore, Instant at,
+                           ActorRef<StatusReply<Binding>> replyTo) implements Command {
+    }
+
     /** The serial number from a BootNotification, recorded and compared (never the key). */
     public record RecordSerial(String serialNumber) implements Command {
     }
@@ -70,11 +79,12 @@ public final class DeviceEntity
     public record SecretIssued(String digest, Instant at, io.chargeplane.control.Origin origin) implements Event {
     }
 
-    public record State(String pileId, String serialNumber, String secretDigest) implements CborSerializable {
+    public record State(String pileId, String serialNumber, String secretDigest, Instant boundAt)
+            implements CborSerializable {
     }
 
     /** {@code pileId} null: not bound. {@code secretDigest} null: the device connects without basic auth. */
-    public record Binding(String identity, String pileId, String serialNumber, String secretDigest)
+    public record Binding(String identity, String pileId, String serialNumber, String secretDigest, Instant boundAt)
             implements CborSerializable {
         public boolean bound() {
             return pileId != null;
@@ -123,17 +133,17 @@ public final class DeviceEntity
 
     @Override
     public State emptyState() {
-        return new State(null, null, null);
+        return new State(null, null, null, null);
     }
 
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(Bound.class, (s, e) -> new State(e.pileId(), s.serialNumber(), null))
+                .onEvent(Bound.class, (s, e) -> new State(e.pileId(), s.serialNumber(), null, e.at()))
                 // a released identity loses its secret: whoever binds it next issues a new one
-                .onEvent(Released.class, (s, e) -> new State(null, s.serialNumber(), null))
-                .onEvent(SerialRecorded.class, (s, e) -> new State(s.pileId(), e.serialNumber(), s.secretDigest()))
-                .onEvent(SecretIssued.class, (s, e) -> new State(s.pileId(), s.serialNumber(), e.digest()))
+                .onEvent(Released.class, (s, e) -> new State(null, s.serialNumber(), null, null))
+                .onEvent(SerialRecorded.class, (s, e) -> new State(s.pileId(), e.serialNumber(), s.secretDigest(), s.boundAt()))
+                .onEvent(SecretIssued.class, (s, e) -> new State(s.pileId(), s.serialNumber(), e.digest(), s.boundAt()))
                 .build();
     }
 
@@ -149,6 +159,12 @@ public final class DeviceEntity
                 .onCommand(Lookup.class, this::onLookup)
                 .onCommand(Claim.class, this::onClaim)
                 .onCommand(Release.class, this::onRelease)
+                .onCommand(Transfer.class, (s, c) -> !c.fromPile().equals(s.pileId()) || s.boundAt() == null
+                        || !s.boundAt().isBefore(c.claimedBefore())
+                        ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is bound to pile "
+                                + s.pileId()))
+                        : Effect().persist(java.util.List.of(new Released(c.fromPile(), c.at()), new Bound(c.toPile(), c.at())))
+                                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns))))
                 .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
                         ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is not bound to pile "
                                 + c.pileId()))
@@ -190,6 +206,6 @@ public final class DeviceEntity
     }
 
     private Binding binding(State s) {
-        return new Binding(identity, s.pileId(), s.serialNumber(), s.secretDigest());
+        return new Binding(identity, s.pileId(), s.serialNumber(), s.secretDigest(), s.boundAt());
     }
 }

@@ -55,8 +55,11 @@ public final class ChargerRoutes extends AllDirectives {
 
     private final Control control;
 
+    private final Duration orphanGrace;
+
     public ChargerRoutes(Control control) {
         this.control = control;
+        this.orphanGrace = control.system().settings().config().getDuration("chargeplane.control.orphan-claim-grace");
     }
 
     public List<Endpoint> endpoints() {
@@ -166,6 +169,8 @@ public final class ChargerRoutes extends AllDirectives {
                 .thenCompose(stationProblem -> stationProblem != null ? done(stationProblem) : pile
                         .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
                         .thenCompose(before -> number.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Claim(pileId, now, r), ASK)
+                                .thenCompose(claim -> claim.isOk() || claim.rejection().status() != 409 ? done(claim)
+                                        : repairNumber(number, details.chargerNumber(), pileId, claim))
                                 .thenCompose(claim -> {
                                     if (!claim.isOk()) {
                                         return done(new Result<ChargerView>(null, claim.rejection()));
@@ -243,16 +248,61 @@ public final class ChargerRoutes extends AllDirectives {
         if (identity == null) {
             return done(null);
         }
-        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                .<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
-                .handle((bound, err) -> {
-                    if (err == null) {
-                        return null;
-                    }
-                    Problem p = Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
-                            ? err.getCause().getMessage() : err.getMessage());
-                    return Result.rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail());
-                });
+        EntityRef<DeviceEntity.Command> device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
+        Instant now = control.clock().instant();
+        return device.<DeviceEntity.Binding>ask(DeviceEntity.Lookup::new, ASK).thenCompose(binding -> {
+            CompletionStage<DeviceEntity.Binding> claimed;
+            if (binding.bound() && !binding.pileId().equals(pileId) && binding.boundAt() != null
+                    && binding.boundAt().isBefore(now.minus(orphanGrace))) {
+                // perhaps a saga a crash interrupted: the owner keeps it only if it actually uses it
+                claimed = control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
+                        .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
+                        .thenCompose(owner -> holds(owner, identity)
+                                ? device.askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
+                                : device.askWithStatus(r -> new DeviceEntity.Transfer(binding.pileId(), pileId,
+                                        now.minus(orphanGrace), now, r), ASK));
+            } else {
+                claimed = device.askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK);
+            }
+            return claimed.handle((bound, err) -> {
+                if (err == null) {
+                    return null;
+                }
+                Problem p = Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
+                        ? err.getCause().getMessage() : err.getMessage());
+                return Result.<ChargerView>rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail());
+            });
+        });
+    }
+
+    /**
+     * Repair of a saga a crash interrupted: a number held for longer than the grace by a pile that does not use it
+     * (not live, draft nor pending there) goes to this claimant; otherwise the original 409 stands.
+     */
+    private CompletionStage<Result<Boolean>> repairNumber(EntityRef<ChargerNumberEntity.Command> number, String value,
+                                                          String pileId, Result<Boolean> refused) {
+        Instant now = control.clock().instant();
+        return number.<ChargerNumberEntity.State>ask(ChargerNumberEntity.Get::new, ASK).thenCompose(held -> {
+            if (held.pileId() == null || held.since() == null || !held.since().isBefore(now.minus(orphanGrace))) {
+                return done(refused);
+            }
+            return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, held.pileId())
+                    .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
+                    .thenCompose(owner -> usesNumber(owner, value) ? done(refused)
+                            : number.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Transfer(held.pileId(), pileId,
+                                    now.minus(orphanGrace), now, r), ASK));
+        });
+    }
+
+    private static boolean usesNumber(Result<ChargerView> owner, String number) {
+        if (!owner.isOk()) {
+            return false;
+        }
+        ChargerView v = owner.value();
+        return number.equals(v.chargerNumber())
+                || (v.live() != null && number.equals(v.live().chargerNumber()))
+                || (v.draft() != null && number.equals(v.draft().chargerNumber()))
+                || (v.pending() != null && number.equals(v.pending().proposed().chargerNumber()));
     }
 
     /** Compensation: a number claimed for a change that did not happen is given back. */
