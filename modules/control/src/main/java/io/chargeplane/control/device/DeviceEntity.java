@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -113,22 +114,28 @@ public final class DeviceEntity
 
     /** Devices leave memory after {@code idle} without a message: each is needed at connect, boot and binding. */
     public static void init(ActorSystem<?> system, Clock clock, java.time.Duration idle) {
-        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock))
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> Behaviors.<Command>setup(self -> new DeviceEntity(ctx.getEntityId(), clock, self.getSelf(), ctx.getShard())))
                 .withSettings(ClusterShardingSettings.create(system).withPassivationStrategy(
                         ClusterShardingSettings.create(system).passivationStrategySettings().withIdleEntityPassivation(idle))));
     }
 
+    /** Outside sharding (tests): a stranger's lookup stops the entity itself. */
     public static Behavior<Command> create(String identity, Clock clock) {
-        return new DeviceEntity(identity, clock);
+        return new DeviceEntity(identity, clock, null, null);
     }
 
     private final String identity;
     private final Clock clock;
 
-    private DeviceEntity(String identity, Clock clock) {
+    private final ActorRef<Command> self;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
+
+    private DeviceEntity(String identity, Clock clock, ActorRef<Command> self, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(PersistenceId.of(ENTITY_KEY.name(), identity));
         this.identity = identity;
         this.clock = clock;
+        this.self = self;
+        this.shard = shard;
     }
 
     @Override
@@ -180,7 +187,13 @@ public final class DeviceEntity
     private ReplyEffect<Event, State> onLookup(State s, Lookup c) {
         Binding b = binding(s);
         if (s.pileId() == null && s.serialNumber() == null) {
-            return Effect().stop().thenReply(c.replyTo(), ns -> b); // nothing to keep in memory for a stranger
+            // nothing to keep in memory for a stranger; under sharding, passivate (the shard keeps messages that
+            // arrive meanwhile, e.g. a claim right after this lookup); a plain stop would drop them
+            if (shard != null) {
+                shard.tell(new ClusterSharding.Passivate<>(self));
+                return Effect().reply(c.replyTo(), b);
+            }
+            return Effect().stop().thenReply(c.replyTo(), ns -> b);
         }
         return Effect().reply(c.replyTo(), b);
     }

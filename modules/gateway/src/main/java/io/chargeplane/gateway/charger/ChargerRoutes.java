@@ -250,29 +250,31 @@ public final class ChargerRoutes extends AllDirectives {
         }
         EntityRef<DeviceEntity.Command> device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
         Instant now = control.clock().instant();
-        return device.<DeviceEntity.Binding>ask(DeviceEntity.Lookup::new, ASK).thenCompose(binding -> {
-            CompletionStage<DeviceEntity.Binding> claimed;
-            if (binding.bound() && !binding.pileId().equals(pileId) && binding.boundAt() != null
-                    && binding.boundAt().isBefore(now.minus(orphanGrace))) {
-                // perhaps a saga a crash interrupted: the owner keeps it only if it actually uses it
-                claimed = control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
-                        .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
-                        .thenCompose(owner -> holds(owner, identity)
-                                ? device.askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
-                                : device.askWithStatus(r -> new DeviceEntity.Transfer(binding.pileId(), pileId,
-                                        now.minus(orphanGrace), now, r), ASK));
-            } else {
-                claimed = device.askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK);
-            }
-            return claimed.handle((bound, err) -> {
-                if (err == null) {
-                    return null;
-                }
-                Problem p = Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
-                        ? err.getCause().getMessage() : err.getMessage());
-                return Result.<ChargerView>rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail());
-            });
-        });
+        return device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
+                .handle((bound, err) -> err)
+                .thenCompose(err -> {
+                    if (err == null) {
+                        return done((Result<ChargerView>) null);
+                    }
+                    Problem p = problemOf(err);
+                    if (p.status() != 409) {
+                        return done(Result.<ChargerView>rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail()));
+                    }
+                    // bound elsewhere; perhaps by a save a crash interrupted: the holder keeps it only if it uses it
+                    return device.<DeviceEntity.Binding>ask(DeviceEntity.Lookup::new, ASK).thenCompose(binding -> {
+                        if (!binding.bound() || binding.boundAt() == null || !binding.boundAt().isBefore(now.minus(orphanGrace))) {
+                            return done(Result.<ChargerView>rejected(409, "deviceIdentity", p.detail()));
+                        }
+                        return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
+                                .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
+                                .thenCompose(owner -> holds(owner, identity)
+                                        ? done(Result.<ChargerView>rejected(409, "deviceIdentity", p.detail()))
+                                        : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Transfer(
+                                                binding.pileId(), pileId, now.minus(orphanGrace), now, r), ASK)
+                                        .handle((t, e) -> e == null ? null : Result.<ChargerView>rejected(409,
+                                                "deviceIdentity", problemOf(e).detail())));
+                    });
+                });
     }
 
     /**
@@ -303,6 +305,11 @@ public final class ChargerRoutes extends AllDirectives {
                 || (v.live() != null && number.equals(v.live().chargerNumber()))
                 || (v.draft() != null && number.equals(v.draft().chargerNumber()))
                 || (v.pending() != null && number.equals(v.pending().proposed().chargerNumber()));
+    }
+
+    private static Problem problemOf(Throwable err) {
+        return Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
+                ? err.getCause().getMessage() : err.getMessage());
     }
 
     /** Compensation: a number claimed for a change that did not happen is given back. */
