@@ -8,20 +8,19 @@ import io.chargeplane.ocpp.v16.DataTypes;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.pattern.StatusReply;
 
 /** Everything a Pile entity is asked to do. */
 public sealed interface PileCommand extends CborSerializable {
 
     /** Operator: create the pile with its (editable) charger number. */
-    record Create(String chargerNumber, ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    record Create(String chargerNumber, ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
     }
 
     /** Binding saga, pile side: the device identity that this pile answers to. */
-    record AttachDevice(String identity, ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    record AttachDevice(String identity, ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
     }
 
-    record Get(ActorRef<StatusReply<PileView>> replyTo) implements PileCommand {
+    record Get(ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
     }
 
     /** A socket for this pile's identity opened (on any node). */
@@ -52,7 +51,7 @@ public sealed interface PileCommand extends CborSerializable {
 
     /** Operator: queue a server-to-charger call; the reply comes when the charger answered or the call failed. */
     record SubmitCommand(String action, String payloadJson, io.chargeplane.control.Origin origin,
-                         ActorRef<StatusReply<CommandResult>> replyTo) implements PileCommand {
+                         ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) implements PileCommand {
     }
 
     record StartIdAllocated(FromCharger call, Integer transactionId, String failure) implements PileCommand {

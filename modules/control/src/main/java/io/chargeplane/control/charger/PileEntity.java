@@ -42,7 +42,6 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -91,7 +90,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private final Map<Integer, Map<String, PileView.LatestReading>> latest = new HashMap<>();
     private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
     private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
-    private final Map<String, ActorRef<StatusReply<CommandResult>>> waiters = new HashMap<>();
+    private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
     private final Map<String, SessionMessage.SendCall> unsent = new java.util.LinkedHashMap<>();
     private String inFlight;
 
@@ -140,8 +139,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 .onCommand(PileCommand.Create.class, this::onCreate)
                 .onCommand(PileCommand.AttachDevice.class, this::onAttachDevice)
                 .onCommand(PileCommand.Get.class, (s, c) -> s.exists()
-                        ? Effect().reply(c.replyTo(), StatusReply.success(view(s)))
-                        : Effect().reply(c.replyTo(), StatusReply.error(notFound())))
+                        ? Effect().reply(c.replyTo(), Result.ok(view(s)))
+                        : Effect().reply(c.replyTo(), notFound()))
                 .onCommand(PileCommand.Connected.class, this::onConnected)
                 .onCommand(PileCommand.Disconnected.class, this::onDisconnected)
                 .onCommand(PileCommand.Seen.class, this::onSeen)
@@ -336,25 +335,25 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onCreate(PileState s, PileCommand.Create c) {
         if (s.exists()) {
-            return Effect().reply(c.replyTo(), StatusReply.error("409 pile " + pileId + " already exists"));
+            return Effect().reply(c.replyTo(), Result.rejected(409, "pileId", "pile " + pileId + " already exists"));
         }
         return Effect().persist(new PileEvent.PileCreated(pileId, c.chargerNumber(), now()))
-                .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+                .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
     }
 
     private ReplyEffect<PileEvent, PileState> onAttachDevice(PileState s, PileCommand.AttachDevice c) {
         if (!s.exists()) {
-            return Effect().reply(c.replyTo(), StatusReply.error(notFound()));
+            return Effect().reply(c.replyTo(), notFound());
         }
         if (c.identity().equals(s.identity())) {
-            return Effect().reply(c.replyTo(), StatusReply.success(view(s)));
+            return Effect().reply(c.replyTo(), Result.ok(view(s)));
         }
         if (s.identity() != null) {
             return Effect().reply(c.replyTo(),
-                    StatusReply.error("409 pile " + pileId + " is already bound to device " + s.identity()));
+                    Result.rejected(409, "identity", "pile " + pileId + " is already bound to device " + s.identity()));
         }
         return Effect().persist(new PileEvent.DeviceAttached(c.identity(), now()))
-                .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+                .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
     }
 
     // ---- socket ---------------------------------------------------------------------------------------
@@ -707,23 +706,24 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onSubmitCommand(PileState s, PileCommand.SubmitCommand c) {
         if (!s.exists()) {
-            return Effect().reply(c.replyTo(), StatusReply.error(notFound()));
+            return Effect().reply(c.replyTo(), notFound());
         }
         OcppAction action = Ocpp16.REGISTRY.byName(c.action()).orElse(null);
         if (action == null || !action.callableBy(Direction.FROM_SERVER)) {
-            return Effect().reply(c.replyTo(), StatusReply.error("400 action: " + c.action()
+            return Effect().reply(c.replyTo(), Result.rejected(400, "action", "action " + c.action()
                     + " is not a server-to-charger OCPP 1.6 action"));
         }
         JsonNode payload;
         try {
             payload = OcppJson.MAPPER.readTree(c.payloadJson());
         } catch (JsonProcessingException e) {
-            return Effect().reply(c.replyTo(), StatusReply.error("400 payload: not JSON"));
+            return Effect().reply(c.replyTo(), Result.rejected(400, "payload", "payload is not JSON"));
         }
         List<Violation> violations = Ocpp16.VALIDATOR.validate(action.schemaName(false), payload);
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            return Effect().reply(c.replyTo(), StatusReply.error("400 payload" + v.path().substring(1) + ": " + v.message()));
+            return Effect().reply(c.replyTo(), Result.rejected(400, "payload" + v.path().substring(1),
+                    "payload" + v.path().substring(1) + ": " + v.message()));
         }
         String id = UUID.randomUUID().toString();
         return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now(), c.origin()))
@@ -812,10 +812,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     if (id.equals(inFlight)) {
                         inFlight = null;
                     }
-                    ActorRef<StatusReply<CommandResult>> waiter = waiters.remove(id);
+                    ActorRef<Result<CommandResult>> waiter = waiters.remove(id);
                     CommandResult result = ns.recentCommands().get(ns.recentCommands().size() - 1);
                     if (waiter != null) {
-                        waiter.tell(StatusReply.success(result));
+                        waiter.tell(Result.ok(result));
                     }
                     sendNextCommand();
                 })
@@ -828,8 +828,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         return services.clock().instant();
     }
 
-    private String notFound() {
-        return "404 pile " + pileId + " does not exist";
+    private <T> Result<T> notFound() {
+        return Result.rejected(404, null, "pile " + pileId + " does not exist");
     }
 
     private static DataTypes.IdTagInfo idTagInfo(PileCommand.FromCharger c) {

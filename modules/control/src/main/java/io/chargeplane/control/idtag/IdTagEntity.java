@@ -1,6 +1,7 @@
 package io.chargeplane.control.idtag;
 
 import io.chargeplane.control.CborSerializable;
+import io.chargeplane.control.Result;
 import io.chargeplane.ocpp.v16.DataTypes;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -26,10 +26,10 @@ public final class IdTagEntity
 
     /** Create or change the tag. {@code status}: Accepted, Blocked, Expired or Invalid. */
     public record Put(String status, Instant expiryDate, String parentIdTag, io.chargeplane.control.Origin origin,
-                      ActorRef<StatusReply<TagView>> replyTo) implements Command {
+                      ActorRef<Result<TagView>> replyTo) implements Command {
     }
 
-    public record Get(ActorRef<StatusReply<TagView>> replyTo) implements Command {
+    public record Get(ActorRef<Result<TagView>> replyTo) implements Command {
     }
 
     /** The idTagInfo to answer a charger with, at {@code at}. */
@@ -96,16 +96,16 @@ public final class IdTagEntity
                         DataTypes.AuthorizationStatus.valueOf(c.status().toUpperCase(java.util.Locale.ROOT));
                     } catch (RuntimeException e) {
                         return Effect().reply(c.replyTo(),
-                                StatusReply.error("400 status: must be Accepted, Blocked, Expired or Invalid"));
+                                Result.rejected(400, "status", "status must be Accepted, Blocked, Expired or Invalid"));
                     }
                     if (c.parentIdTag() != null && c.parentIdTag().equals(idTag)) {
-                        return Effect().reply(c.replyTo(), StatusReply.error("400 parentIdTag: a tag cannot be its own parent"));
+                        return Effect().reply(c.replyTo(), Result.rejected(400, "parentIdTag", "a tag cannot be its own parent"));
                     }
                     return Effect().persist(new TagPut(c.status(), c.expiryDate(), c.parentIdTag(), clock.instant(), c.origin()))
-                            .thenReply(c.replyTo(), ns -> StatusReply.success(view(ns)));
+                            .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
                 })
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists()
-                        ? StatusReply.success(view(s)) : StatusReply.error("404 id tag " + idTag + " does not exist")))
+                        ? Result.ok(view(s)) : Result.rejected(404, null, "id tag " + idTag + " does not exist")))
                 .onCommand(Authorize.class, (s, c) -> Effect().reply(c.replyTo(), info(s, c.at())))
                 .build();
     }

@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,8 +60,8 @@ class PileEntityTest {
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));
         session = KIT.createTestProbe();
-        kit.<StatusReply<PileView>>runCommand(r -> new PileCommand.Create("CN-1", r));
-        kit.<StatusReply<PileView>>runCommand(r -> new PileCommand.AttachDevice("CP-1", r));
+        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.Create("CN-1", r));
+        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.AttachDevice("CP-1", r));
         connect();
     }
 
@@ -133,26 +132,26 @@ class PileEntityTest {
 
     @Test
     void aCommandIsSentToTheSessionAndItsAnswerCompletesIt() {
-        TestProbe<StatusReply<CommandResult>> operator = KIT.createTestProbe();
+        TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
         SessionMessage.SendCall call = assertInstanceOf(SessionMessage.SendCall.class,
                 session.receiveMessage(Duration.ofSeconds(5)));
         assertEquals("Reset", call.action());
         kit.runCommand(new PileCommand.ChargerAnswered(call.messageId(), "{\"status\":\"Accepted\"}", null, null,
                 Instant.now()));
-        CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).getValue();
+        CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.ANSWERED, result.outcome());
         assertTrue(kit.getState().openCommands().isEmpty());
     }
 
     @Test
     void anInvalidAnswerFromTheChargerFailsTheCommandWithItsReason() {
-        TestProbe<StatusReply<CommandResult>> operator = KIT.createTestProbe();
+        TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
         var call = (SessionMessage.SendCall) session.receiveMessage(Duration.ofSeconds(5));
         kit.runCommand(new PileCommand.ChargerAnswered(call.messageId(), "{\"status\":\"Maybe\"}", null, null,
                 Instant.now()));
-        CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).getValue();
+        CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.FAILED, result.outcome());
         assertTrue(result.reason().startsWith("invalid answer"), result.reason());
     }

@@ -85,7 +85,7 @@ public final class ApiRoutes extends AllDirectives {
                 Endpoint.put("/api/id-tags/{idTag}", Permission.EDIT_ID_TAGS, c -> body(b -> putIdTag(c, c.param("idTag"), b))),
                 Endpoint.get("/api/id-tags/{idTag}", Permission.READ, c -> reply(() -> control.sharding()
                         .entityRefFor(IdTagEntity.ENTITY_KEY, c.param("idTag"))
-                        .<IdTagEntity.TagView>askWithStatus(IdTagEntity.Get::new, askTimeout))),
+                        .<Result<IdTagEntity.TagView>>ask(IdTagEntity.Get::new, askTimeout))),
                 Endpoint.get("/api/unbound-identities", Permission.READ, c -> reply(() -> CompletableFuture.supplyAsync(() -> {
                     try {
                         return UnboundIdentities.list(control.db(), 500);
@@ -130,33 +130,31 @@ public final class ApiRoutes extends AllDirectives {
                     if (!claimed.isOk()) {
                         return CompletableFuture.completedFuture(claimed);
                     }
-                    return pile(id).<PileView>askWithStatus(r -> new PileCommand.Create(number, r), askTimeout)
-                            .<Object>thenApply(v -> v)
-                            .exceptionally(e -> {
-                                if (claimed.value()) {
+                    return pile(id).<Result<PileView>>ask(r -> new PileCommand.Create(number, r), askTimeout)
+                            .<Object>thenApply(created -> {
+                                if (!created.isOk() && claimed.value()) {
                                     claim.tell(new ChargerNumberEntity.Release(id, control.clock().instant()));
                                 }
-                                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                                return created;
                             });
                 });
     }
 
-    private CompletionStage<PileView> pileView(String pileId) {
-        return pile(pileId).askWithStatus(PileCommand.Get::new, askTimeout);
+    private CompletionStage<Result<PileView>> pileView(String pileId) {
+        return pile(pileId).ask(PileCommand.Get::new, askTimeout);
     }
 
     /** Binding saga: claim the identity on its Device entity, attach it to the pile, give it back if the pile refuses. */
     private CompletionStage<?> bindDevice(String pileId, JsonNode b) {
         String identity = Json.text(b, "identity", true, 48);
         var device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
-        return pileView(pileId)
-                .thenCompose(existing -> device.<DeviceEntity.Binding>askWithStatus(
-                        r -> new DeviceEntity.Claim(pileId, r), askTimeout))
-                .thenCompose(claimed -> pile(pileId).<PileView>askWithStatus(
-                                r -> new PileCommand.AttachDevice(identity, r), askTimeout)
-                        .exceptionallyCompose(refused -> device.<DeviceEntity.Binding>askWithStatus(
-                                        r -> new DeviceEntity.Release(pileId, r), askTimeout)
-                                .thenCompose(released -> CompletableFuture.failedFuture(refused))));
+        return pileView(pileId).thenCompose(existing -> !existing.isOk() ? CompletableFuture.completedFuture(existing)
+                : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), askTimeout)
+                        .thenCompose(claimed -> pile(pileId).<Result<PileView>>ask(
+                                r -> new PileCommand.AttachDevice(identity, r), askTimeout))
+                        .thenCompose(attached -> attached.isOk() ? CompletableFuture.completedFuture(attached)
+                                : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Release(pileId, r),
+                                        askTimeout).thenApply(released -> attached)));
     }
 
     private CompletionStage<?> remoteStart(Call c, JsonNode b) {
@@ -176,8 +174,8 @@ public final class ApiRoutes extends AllDirectives {
         return command(c, "Reset", obj().put("type", type == null ? "Soft" : type));
     }
 
-    private CompletionStage<CommandResult> command(Call c, String action, JsonNode payload) {
-        return pile(c.param("pileId")).askWithStatus(r -> new PileCommand.SubmitCommand(action, payload.toString(),
+    private CompletionStage<Result<CommandResult>> command(Call c, String action, JsonNode payload) {
+        return pile(c.param("pileId")).ask(r -> new PileCommand.SubmitCommand(action, payload.toString(),
                         c.origin(), r),
                 commandAskTimeout);
     }
@@ -190,7 +188,7 @@ public final class ApiRoutes extends AllDirectives {
         var expiry = Json.instant(b, "expiryDate");
         String parent = Json.text(b, "parentIdTag", false, 20);
         return control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, tag)
-                .<IdTagEntity.TagView>askWithStatus(r -> new IdTagEntity.Put(status, expiry, parent,
+                .<Result<IdTagEntity.TagView>>ask(r -> new IdTagEntity.Put(status, expiry, parent,
                         new io.chargeplane.control.Origin(call.by(), call.remoteAddress()), r), askTimeout);
     }
 
