@@ -101,6 +101,10 @@ class ChargerRegistrationTest {
             eventually(() -> otto.ok(otto.get("/api/chargers?stationId=ST-A&status=ACTIVE")),
                     l -> l.get("items").size() == 1 && l.get("items").get(0).get("identity").asText().equals("CP-R1"));
 
+            // the list shows who is connected (reported by the node holding the socket, not journaled)
+            eventually(() -> otto.ok(otto.get("/api/chargers?online=true")),
+                    l -> l.get("items").size() == 1 && l.get("items").get(0).get("online").asBoolean());
+
             // with a session in progress the charger cannot move to another station
             int tx = cp.start(1, "TAG", 1000, Instant.now()).transactionId();
             Rest.Reply busy = mia.put("/api/chargers/P-1", charger("direct", null, "CN-1", "ST-B", "CP-R1"));
@@ -120,6 +124,10 @@ class ChargerRegistrationTest {
             assertTrue(!admin.ok(admin.get("/api/stations/ST-A")).get("chargers").toString().contains("P-1"));
             eventually(() -> mia.ok(mia.get("/api/chargers/P-1")), c -> c.get("stationLinked").asBoolean());
         }
+
+        eventually(() -> otto.ok(otto.get("/api/chargers?online=false&stationId=ST-B")),
+                l -> l.get("items").size() == 1 && !l.get("items").get(0).get("online").asBoolean());
+        assertEquals("online", otto.get("/api/chargers?online=maybe").body().get("field").asText());
 
         // the device gets an OCPP password, shown once; from then on it must present it (HTTP Basic)
         JsonNode secret = otto.ok(otto.post("/api/chargers/P-1/device-secret", ""));

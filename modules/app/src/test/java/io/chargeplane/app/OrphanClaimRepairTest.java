@@ -30,7 +30,7 @@ class OrphanClaimRepairTest {
             var sharding = node.control().sharding();
             sharding.entityRefFor(ChargerNumberEntity.ENTITY_KEY, "CN-G").<Result<Boolean>>ask(
                     r -> new ChargerNumberEntity.Claim("GHOST", Instant.now(), r), Duration.ofSeconds(5)).toCompletableFuture().get();
-            sharding.entityRefFor(DeviceEntity.ENTITY_KEY, "DEV-G").<DeviceEntity.Binding>askWithStatus(
+            sharding.entityRefFor(DeviceEntity.ENTITY_KEY, "DEV-G").<Result<DeviceEntity.Binding>>ask(
                     r -> new DeviceEntity.Claim("GHOST", r), Duration.ofSeconds(5)).toCompletableFuture().get();
 
             String wanted = ChargerRegistrationTest.charger("direct", "P-1", "CN-G", "ST-1", "DEV-G");

@@ -4,6 +4,7 @@ import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.account.Accounts;
 import io.chargeplane.control.blob.BlobStore;
+import io.chargeplane.control.presence.PresenceWriter;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.readside.ReadSide;
 import io.chargeplane.control.charger.ChargerNumberEntity;
@@ -60,7 +61,10 @@ public final class Control {
         ActorRef<UnboundIdentities.Command> unbound = system.systemActorOf(
                 UnboundIdentities.create(db, blocking, java.time.Duration.ofSeconds(1), 10_000,
                         settings.unboundTableMaxRows()), "unbound-identities", Props.empty());
-        ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer);
+        ActorRef<PresenceWriter.Command> presence = system.systemActorOf(
+                PresenceWriter.create(db, blocking, java.time.Duration.ofSeconds(1)), "presence-writer", Props.empty());
+        ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer,
+                presence);
         PileEntity.init(system, services);
         DeviceEntity.init(system, clock, settings.deviceIdlePassivation());
         IdTagEntity.init(system, clock);

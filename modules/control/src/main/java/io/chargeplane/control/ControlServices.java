@@ -5,7 +5,8 @@ import io.chargeplane.control.transaction.TransactionIdAllocator;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** What the entities of one node share: settings, the clock, id allocation and the telemetry writer. */
+/** What the entities of one node share: settings, the clock, id allocation, the telemetry and presence writers. */
 public record ControlServices(ControlSettings settings, Clock clock, TransactionIdAllocator transactionIds,
-                              ActorRef<TelemetryWriter.Command> telemetry) {
+                              ActorRef<TelemetryWriter.Command> telemetry,
+                              ActorRef<io.chargeplane.control.presence.PresenceWriter.Command> presence) {
 }

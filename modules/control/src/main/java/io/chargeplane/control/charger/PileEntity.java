@@ -93,6 +93,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
     private final Map<String, SessionMessage.SendCall> unsent = new java.util.LinkedHashMap<>();
     private String inFlight;
+    private Instant lastPresenceReport;
+    /** A connected charger's presence row is refreshed at most this often (its heartbeats are not journaled). */
+    private static final Duration PRESENCE_REFRESH = Duration.ofMinutes(4);
 
     private PileEntity(String pileId, ActorContext<PileCommand> ctx, TimerScheduler<PileCommand> timers,
                        ActorRef<ClusterSharding.ShardCommand> shard, ControlServices services) {
@@ -373,6 +376,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (c.session().equals(session)) {
             ctx.unwatch(session);
             session = null;
+            reportPresence(false);
             schedulePassivation();
         }
         return Effect().noReply();
@@ -382,6 +386,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (s.exists() && c.identity().equals(s.identity())) {
             adopt(c.session(), false);
             lastSeen = c.at();
+            refreshPresence(c.at());
         }
         return Effect().noReply();
     }
@@ -395,9 +400,27 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             ctx.unwatch(session);
             session.tell(new SessionMessage.Replaced("a newer connection of the same charger took over"));
         }
+        boolean wasOffline = session == null;
         session = newSession;
         ctx.watchWith(newSession, new PileCommand.Disconnected(newSession));
         timers.cancel(PASSIVATE_TIMER);
+        if (wasOffline) {
+            reportPresence(true);
+        }
+    }
+
+    /** Online / offline for the charger list, and "still here" at most every few minutes (no journal writes). */
+    private void reportPresence(boolean online) {
+        Instant at = now();
+        lastPresenceReport = at;
+        services.presence().tell(new io.chargeplane.control.presence.PresenceWriter.Report(pileId, online, at));
+    }
+
+    private void refreshPresence(Instant at) {
+        if (session != null && (lastPresenceReport == null
+                || Duration.between(lastPresenceReport, at).compareTo(PRESENCE_REFRESH) > 0)) {
+            reportPresence(true);
+        }
     }
 
     private void schedulePassivation() {
@@ -431,6 +454,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         adopt(c.session(), false);
         lastSeen = c.receivedAt();
+        refreshPresence(c.receivedAt());
         OcppRequest r = c.request();
         if (r instanceof Core.BootNotificationRequest boot) {
             return onBoot(s, c, boot);

@@ -1,6 +1,7 @@
 package io.chargeplane.control.device;
 
 import io.chargeplane.control.CborSerializable;
+import io.chargeplane.control.Result;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -12,7 +13,6 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -36,11 +36,11 @@ public final class DeviceEntity
     }
 
     /** Bind this identity to a pile (first half of the binding saga). */
-    public record Claim(String pileId, ActorRef<StatusReply<Binding>> replyTo) implements Command {
+    public record Claim(String pileId, ActorRef<Result<Binding>> replyTo) implements Command {
     }
 
     /** Compensation: the pile refused, give the identity back. */
-    public record Release(String pileId, ActorRef<StatusReply<Binding>> replyTo) implements Command {
+    public record Release(String pileId, ActorRef<Result<Binding>> replyTo) implements Command {
     }
 
     /**
@@ -48,7 +48,7 @@ public final class DeviceEntity
      * random 192-bit secret needs no slow hash, and a reconnect storm checks thousands of them at once).
      */
     public record IssueSecret(String pileId, String digest, io.chargeplane.control.Origin origin, Instant at,
-                              ActorRef<StatusReply<Binding>> replyTo)
+                              ActorRef<Result<Binding>> replyTo)
             implements Command {
     }
 
@@ -58,7 +58,7 @@ public final class DeviceEntity
      * (the caller checked that {@code fromPile} does not actually use it).
      */
     public record Transfer(String fromPile, String toPile, Instant claimedBefore, Instant at,
-                           ActorRef<StatusReply<Binding>> replyTo) implements Command {
+                           ActorRef<Result<Binding>> replyTo) implements Command {
     }
 
     /** The serial number from a BootNotification, recorded and compared (never the key). */
@@ -168,15 +168,15 @@ public final class DeviceEntity
                 .onCommand(Release.class, this::onRelease)
                 .onCommand(Transfer.class, (s, c) -> !c.fromPile().equals(s.pileId()) || s.boundAt() == null
                         || !s.boundAt().isBefore(c.claimedBefore())
-                        ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is bound to pile "
-                                + s.pileId()))
+                        ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
+                                + " is bound to pile " + s.pileId()))
                         : Effect().persist(java.util.List.of(new Released(c.fromPile(), c.at()), new Bound(c.toPile(), c.at())))
-                                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns))))
+                                .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
                 .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
-                        ? Effect().reply(c.replyTo(), StatusReply.error("409 device " + identity + " is not bound to pile "
-                                + c.pileId()))
+                        ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
+                                + " is not bound to pile " + c.pileId()))
                         : Effect().persist(new SecretIssued(c.digest(), c.at(), c.origin()))
-                                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns))))
+                                .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
                 .onCommand(RecordSerial.class, (s, c) -> Objects.equals(s.serialNumber(), c.serialNumber())
                         || c.serialNumber() == null
                         ? Effect().noReply()
@@ -200,22 +200,22 @@ public final class DeviceEntity
 
     private ReplyEffect<Event, State> onClaim(State s, Claim c) {
         if (c.pileId().equals(s.pileId())) {
-            return Effect().reply(c.replyTo(), StatusReply.success(binding(s)));
+            return Effect().reply(c.replyTo(), Result.ok(binding(s)));
         }
         if (s.pileId() != null) {
             return Effect().reply(c.replyTo(),
-                    StatusReply.error("409 device " + identity + " is already bound to pile " + s.pileId()));
+                    Result.rejected(409, "deviceIdentity", "device " + identity + " is already bound to pile " + s.pileId()));
         }
         return Effect().persist(new Bound(c.pileId(), clock.instant()))
-                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns)));
+                .thenReply(c.replyTo(), ns -> Result.ok(binding(ns)));
     }
 
     private ReplyEffect<Event, State> onRelease(State s, Release c) {
         if (!c.pileId().equals(s.pileId())) {
-            return Effect().reply(c.replyTo(), StatusReply.success(binding(s)));
+            return Effect().reply(c.replyTo(), Result.ok(binding(s)));
         }
         return Effect().persist(new Released(c.pileId(), clock.instant()))
-                .thenReply(c.replyTo(), ns -> StatusReply.success(binding(ns)));
+                .thenReply(c.replyTo(), ns -> Result.ok(binding(ns)));
     }
 
     private Binding binding(State s) {

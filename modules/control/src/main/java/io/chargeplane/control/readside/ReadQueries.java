@@ -144,37 +144,50 @@ public final class ReadQueries {
 
     public record ChargerRow(String pileId, String chargerNumber, String stationId, String model, String status,
                              Double maxPowerKw, int connectorCount, String connectorTypes, String identity,
-                             String pendingChange, long version, Instant updatedAt) {
+                             String pendingChange, long version, Instant updatedAt, boolean online, Instant onlineSince) {
     }
 
-    public record ChargerFilter(String stationId, String model, String status, String numberPrefix) {
+    /**
+     * {@code online}: only connected (true) or not (false) chargers; a charger counts as online when its node
+     * reported it connected and saw it after {@code seenAfter} (a node that died cannot report the disconnect).
+     */
+    public record ChargerFilter(String stationId, String model, String status, String numberPrefix, Boolean online,
+                                Instant seenAfter) {
     }
 
     public Page<ChargerRow> chargers(ChargerFilter f, int limit, String after) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT pile_id, charger_number, station_id, model, status, max_power_kw, "
-                + "connector_count, connector_types, identity, pending_change, version, updated_at FROM charger_list WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT c.pile_id, c.charger_number, c.station_id, c.model, c.status, "
+                + "c.max_power_kw, c.connector_count, c.connector_types, c.identity, c.pending_change, c.version, "
+                + "c.updated_at, CASE WHEN p.online AND p.last_seen > ? THEN 1 ELSE 0 END, p.since "
+                + "FROM charger_list c LEFT JOIN charger_presence p ON p.pile_id = c.pile_id WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        args.add(f.seenAfter());
+        if (f.online() != null) {
+            sql.append(f.online() ? " AND p.online AND p.last_seen > ?"
+                    : " AND (p.pile_id IS NULL OR NOT p.online OR p.last_seen <= ?)");
+            args.add(f.seenAfter());
+        }
         if (f.stationId() != null) {
-            sql.append(" AND station_id = ?");
+            sql.append(" AND c.station_id = ?");
             args.add(f.stationId());
         }
         if (f.model() != null) {
-            sql.append(" AND model = ?");
+            sql.append(" AND c.model = ?");
             args.add(f.model());
         }
         if (f.status() != null) {
-            sql.append(" AND status = ?");
+            sql.append(" AND c.status = ?");
             args.add(f.status());
         }
         if (f.numberPrefix() != null) {
-            sql.append(" AND charger_number LIKE ?");
+            sql.append(" AND c.charger_number LIKE ?");
             args.add(f.numberPrefix().replace("%", "").replace("_", "\\_") + "%");
         }
         if (after != null) {
-            sql.append(" AND pile_id > ?");
+            sql.append(" AND c.pile_id > ?");
             args.add(after);
         }
-        sql.append(" ORDER BY pile_id LIMIT ?");
+        sql.append(" ORDER BY c.pile_id LIMIT ?");
         args.add(limit + 1);
         List<ChargerRow> rows = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
@@ -183,7 +196,8 @@ public final class ReadQueries {
                 while (rs.next()) {
                     rows.add(new ChargerRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), (Double) rs.getObject(6), rs.getInt(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getLong(11), rs.getTimestamp(12).toInstant()));
+                            rs.getString(10), rs.getLong(11), rs.getTimestamp(12).toInstant(), rs.getInt(13) == 1,
+                            rs.getTimestamp(14) == null ? null : rs.getTimestamp(14).toInstant()));
                 }
             }
         }

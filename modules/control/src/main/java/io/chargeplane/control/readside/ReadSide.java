@@ -22,9 +22,13 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Starts the projections of the journal into the read-side tables, each exactly once per cluster (a sharded daemon
- * process), exactly-once per event (the offset commits with the rows it produced).
+ * process), exactly-once per event (the offset commits with the rows it produced), in groups of up to 500 events
+ * per transaction.
  */
 public final class ReadSide {
+    /** Events per transaction at most, and how long a group waits to fill. */
+    private static final int GROUP_SIZE = 500;
+    private static final java.time.Duration GROUP_WITHIN = java.time.Duration.ofMillis(250);
     private ReadSide() {
     }
 
@@ -49,35 +53,40 @@ public final class ReadSide {
     private static Projection<EventEnvelope<IdTagEntity.Event>> idTags(ActorSystem<?> system, Database db) {
         SourceProvider<Offset, EventEnvelope<IdTagEntity.Event>> source =
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), IdTagProjection.TAG);
-        return JdbcProjection.exactlyOnce(ProjectionId.of("id-tags", IdTagProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), IdTagProjection::new, system);
+        return JdbcProjection.groupedWithin(ProjectionId.of("id-tags", IdTagProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new IdTagProjection()), system)
+                .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 
     private static Projection<EventEnvelope<AccountEntity.Event>> accounts(ActorSystem<?> system, Database db) {
         SourceProvider<Offset, EventEnvelope<AccountEntity.Event>> source =
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), AccountProjection.TAG);
-        return JdbcProjection.exactlyOnce(ProjectionId.of("accounts", AccountProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), AccountProjection::new, system);
+        return JdbcProjection.groupedWithin(ProjectionId.of("accounts", AccountProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new AccountProjection()), system)
+                .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 
     private static Projection<EventEnvelope<DeviceEntity.Event>> devices(ActorSystem<?> system, Database db) {
         SourceProvider<Offset, EventEnvelope<DeviceEntity.Event>> source =
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), DeviceProjection.TAG);
-        return JdbcProjection.exactlyOnce(ProjectionId.of("devices", DeviceProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), DeviceProjection::new, system);
+        return JdbcProjection.groupedWithin(ProjectionId.of("devices", DeviceProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new DeviceProjection()), system)
+                .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 
     private static Projection<EventEnvelope<PileEvent>> chargers(ActorSystem<?> system, Database db) {
         SourceProvider<Offset, EventEnvelope<PileEvent>> source =
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), ChargerProjection.TAG);
-        return JdbcProjection.exactlyOnce(ProjectionId.of("chargers", ChargerProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), ChargerProjection::new, system);
+        return JdbcProjection.groupedWithin(ProjectionId.of("chargers", ChargerProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new ChargerProjection()), system)
+                .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 
     private static Projection<EventEnvelope<StationEntity.Event>> stations(ActorSystem<?> system, Database db) {
         SourceProvider<Offset, EventEnvelope<StationEntity.Event>> source =
                 EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), StationProjection.TAG);
-        return JdbcProjection.exactlyOnce(ProjectionId.of("stations", StationProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), StationProjection::new, system);
+        return JdbcProjection.groupedWithin(ProjectionId.of("stations", StationProjection.TAG), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new StationProjection()), system)
+                .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 }

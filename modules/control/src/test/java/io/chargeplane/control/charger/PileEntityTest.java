@@ -55,7 +55,9 @@ class PileEntityTest {
         var settings = ControlSettings.from(CONFIG);
         var blocking = Executors.newFixedThreadPool(2);
         var writer = KIT.spawn(TelemetryWriter.create(new TelemetryStore(DB), blocking, 100, 1));
-        var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer);
+        var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
+        var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
+                presence);
         TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,11 @@ class DeviceEntityTest {
     @Test
     void anIdentityIsBoundToAtMostOnePile() {
         var kit = device("CP-A");
-        var first = kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
-        assertTrue(first.reply().isSuccess());
-        var second = kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r));
-        assertTrue(second.reply().isError());
-        assertTrue(second.reply().getError().getMessage().startsWith("409"));
+        var first = kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
+        assertTrue(first.reply().isOk());
+        var second = kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r));
+        assertTrue(!second.reply().isOk());
+        assertTrue(second.reply().rejection().status() == 409);
         assertTrue(second.events().isEmpty());
         kit.restart();
         assertEquals("pile-1", kit.getState().pileId());
@@ -52,9 +51,9 @@ class DeviceEntityTest {
     @Test
     void releasingGivesTheIdentityBack() {
         var kit = device("CP-B");
-        kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
-        kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Release("pile-1", r));
-        assertTrue(kit.<StatusReply<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r))
-                .reply().isSuccess());
+        kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
+        kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Release("pile-1", r));
+        assertTrue(kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r))
+                .reply().isOk());
     }
 }

@@ -149,12 +149,12 @@ public final class ApiRoutes extends AllDirectives {
         String identity = Json.text(b, "identity", true, 48);
         var device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
         return pileView(pileId).thenCompose(existing -> !existing.isOk() ? CompletableFuture.completedFuture(existing)
-                : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), askTimeout)
-                        .thenCompose(claimed -> pile(pileId).<Result<PileView>>ask(
-                                r -> new PileCommand.AttachDevice(identity, r), askTimeout))
-                        .thenCompose(attached -> attached.isOk() ? CompletableFuture.completedFuture(attached)
-                                : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Release(pileId, r),
-                                        askTimeout).thenApply(released -> attached)));
+                : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Claim(pileId, r), askTimeout)
+                        .thenCompose(claimed -> !claimed.isOk() ? CompletableFuture.completedFuture(claimed)
+                                : pile(pileId).<Result<PileView>>ask(r -> new PileCommand.AttachDevice(identity, r), askTimeout)
+                                .thenCompose(attached -> attached.isOk() ? CompletableFuture.completedFuture(attached)
+                                        : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Release(pileId, r),
+                                                askTimeout).thenApply(released -> attached))));
     }
 
     private CompletionStage<?> remoteStart(Call c, JsonNode b) {

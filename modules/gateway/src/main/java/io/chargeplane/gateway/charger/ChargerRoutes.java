@@ -111,8 +111,11 @@ public final class ChargerRoutes extends AllDirectives {
     }
 
     private Route list(Call c) {
-        return parameterOptional("stationId", station -> parameterOptional("model", model -> parameterOptional("status",
+        return parameterOptional("online", online -> parameterOptional("stationId", station -> parameterOptional("model", model -> parameterOptional("status",
                 status -> parameterOptional("number", number -> parameterOptional("limit", limit -> parameterOptional("after", after -> {
+                    if (online.isPresent() && !online.get().equals("true") && !online.get().equals("false")) {
+                        throw new BadRequest("online", "online must be true or false");
+                    }
                     if (status.isPresent()) {
                         try {
                             ChargerRecord.Status.valueOf(status.get());
@@ -120,8 +123,11 @@ public final class ChargerRoutes extends AllDirectives {
                             throw new BadRequest("status", "status must be one of DRAFT, PENDING_REVIEW, ACTIVE, REJECTED");
                         }
                     }
+                    // a charger whose node died cannot report the disconnect: it counts as online only if seen
+                    // within two heartbeat intervals
                     ReadQueries.ChargerFilter f = new ReadQueries.ChargerFilter(station.orElse(null), model.orElse(null),
-                            status.orElse(null), number.orElse(null));
+                            status.orElse(null), number.orElse(null), online.map(Boolean::parseBoolean).orElse(null),
+                            control.clock().instant().minus(control.settings().heartbeatInterval().multipliedBy(2)));
                     int n = Paging.limit(limit);
                     return Replies.reply(() -> CompletableFuture.supplyAsync(() -> {
                         try {
@@ -130,7 +136,7 @@ public final class ChargerRoutes extends AllDirectives {
                             throw new CompletionException(e);
                         }
                     }, control.blocking()));
-                }))))));
+                })))))));
     }
 
     /**
@@ -215,9 +221,9 @@ public final class ChargerRoutes extends AllDirectives {
                     String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
                     Instant now = control.clock().instant();
                     return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                            .<DeviceEntity.Binding>askWithStatus(reply -> new DeviceEntity.IssueSecret(pileId,
+                            .<Result<DeviceEntity.Binding>>ask(reply -> new DeviceEntity.IssueSecret(pileId,
                                     DeviceEntity.digest(password), origin, now, reply), ASK)
-                            .thenApply(b -> (Object) Map.of("identity", identity, "password", password,
+                            .thenApply(b -> !b.isOk() ? (Object) b : (Object) Map.of("identity", identity, "password", password,
                                     "authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                                             (identity + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                                     "issuedAt", now,
@@ -250,29 +256,26 @@ public final class ChargerRoutes extends AllDirectives {
         }
         EntityRef<DeviceEntity.Command> device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
         Instant now = control.clock().instant();
-        return device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Claim(pileId, r), ASK)
-                .handle((bound, err) -> err)
-                .thenCompose(err -> {
-                    if (err == null) {
+        return device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Claim(pileId, r), ASK)
+                .thenCompose(claimed -> {
+                    if (claimed.isOk()) {
                         return done((Result<ChargerView>) null);
                     }
-                    Problem p = problemOf(err);
-                    if (p.status() != 409) {
-                        return done(Result.<ChargerView>rejected(p.status() == 500 ? 503 : p.status(), "deviceIdentity", p.detail()));
+                    Result<ChargerView> refused = new Result<>(null, claimed.rejection());
+                    if (claimed.rejection().status() != 409) {
+                        return done(refused);
                     }
                     // bound elsewhere; perhaps by a save a crash interrupted: the holder keeps it only if it uses it
                     return device.<DeviceEntity.Binding>ask(DeviceEntity.Lookup::new, ASK).thenCompose(binding -> {
                         if (!binding.bound() || binding.boundAt() == null || !binding.boundAt().isBefore(now.minus(orphanGrace))) {
-                            return done(Result.<ChargerView>rejected(409, "deviceIdentity", p.detail()));
+                            return done(refused);
                         }
                         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
                                 .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
-                                .thenCompose(owner -> holds(owner, identity)
-                                        ? done(Result.<ChargerView>rejected(409, "deviceIdentity", p.detail()))
-                                        : device.<DeviceEntity.Binding>askWithStatus(r -> new DeviceEntity.Transfer(
+                                .thenCompose(owner -> holds(owner, identity) ? done(refused)
+                                        : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Transfer(
                                                 binding.pileId(), pileId, now.minus(orphanGrace), now, r), ASK)
-                                        .handle((t, e) -> e == null ? null : Result.<ChargerView>rejected(409,
-                                                "deviceIdentity", problemOf(e).detail())));
+                                        .thenApply(t -> t.isOk() ? null : new Result<ChargerView>(null, t.rejection())));
                     });
                 });
     }
@@ -305,11 +308,6 @@ public final class ChargerRoutes extends AllDirectives {
                 || (v.live() != null && number.equals(v.live().chargerNumber()))
                 || (v.draft() != null && number.equals(v.draft().chargerNumber()))
                 || (v.pending() != null && number.equals(v.pending().proposed().chargerNumber()));
-    }
-
-    private static Problem problemOf(Throwable err) {
-        return Problem.fromReplyError(err instanceof CompletionException && err.getCause() != null
-                ? err.getCause().getMessage() : err.getMessage());
     }
 
     /** Compensation: a number claimed for a change that did not happen is given back. */
