@@ -489,11 +489,14 @@ public final class Bench {
         }
         int port = freePort();
         int ocppPort = freePort();
-        Map<String, String> env = Map.of("CHARGEPLANE_DB_URL", url, "CHARGEPLANE_DB_USER", user,
+        Map<String, String> env = new HashMap<>(Map.of("CHARGEPLANE_DB_URL", url, "CHARGEPLANE_DB_USER", user,
                 "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
                 "CHARGEPLANE_OCPP_PORT", String.valueOf(ocppPort), "CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
-                "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8");
+                "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8"));
+        if (opts.containsKey("readside")) { // readside=false: measure without the projections
+            env.put("CHARGEPLANE_READSIDE", opts.get("readside"));
+        }
         List<String> jvm = new ArrayList<>(List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"));
         if (opts.containsKey("serverJfr")) { // profile the server: serverJfr=/tmp/server.jfr
             jvm.add("-XX:StartFlightRecording=filename=" + opts.get("serverJfr") + ",settings=profile,delay=40s,duration=20s");

@@ -70,7 +70,9 @@ public final class Control {
         IdTagEntity.init(system, clock);
         StationEntity.init(system);
         ChargerNumberEntity.init(system);
-        ReadSide.start(system, db);
+        if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
+            ReadSide.start(system, db);
+        }
         BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));
