@@ -41,7 +41,11 @@ public final class ChargePlaneNode implements AutoCloseable {
         Map<String, Object> derived = dialect == Dialect.POSTGRES
                 ? Map.of("chargeplane.db.driver", "org.postgresql.Driver",
                          "chargeplane.db.slick-profile", "slick.jdbc.PostgresProfile$",
-                         "pekko.projection.jdbc.dialect", "postgres-dialect")
+                         "pekko.projection.jdbc.dialect", "postgres-dialect",
+                         // by-tag polls: a plan for the actual offset each time, never a generic one that walks the
+                         // journal by ordering (see docs/benchmarks.md)
+                         "pekko-persistence-jdbc.shared-databases.slick-read.db.connectionInitSql",
+                         "SET plan_cache_mode = force_custom_plan")
                 : Map.of("chargeplane.db.driver", "org.h2.Driver",
                          "chargeplane.db.slick-profile", "slick.jdbc.H2Profile$",
                          "pekko.projection.jdbc.dialect", "h2-dialect");
