@@ -31,13 +31,13 @@ final class ChargerProjection extends JdbcHandler<EventEnvelope<PileEvent>, Data
 
     private static void apply(Connection c, String id, long seq, PileEvent event) throws SQLException {
         if (event instanceof PileEvent.PileCreated e) {
-            if (StationProjection.update(c, "UPDATE charger_list SET charger_number = ?, version = ?, updated_at = ? "
+            if (Rows.update(c, "UPDATE charger_list SET charger_number = ?, version = ?, updated_at = ? "
                     + "WHERE pile_id = ?", e.chargerNumber(), seq, e.at(), id) == 0) {
-                StationProjection.update(c, "INSERT INTO charger_list (pile_id, charger_number, version, updated_at) "
+                Rows.update(c, "INSERT INTO charger_list (pile_id, charger_number, version, updated_at) "
                         + "VALUES (?, ?, ?, ?)", id, e.chargerNumber(), seq, e.at());
             }
         } else if (event instanceof PileEvent.DeviceAttached e) {
-            StationProjection.update(c, "UPDATE charger_list SET identity = ?, version = ?, updated_at = ? WHERE pile_id = ?",
+            Rows.update(c, "UPDATE charger_list SET identity = ?, version = ?, updated_at = ? WHERE pile_id = ?",
                     e.identity(), seq, e.at(), id);
         } else if (event instanceof PileEvent.CommandAccepted e) {
             Audit.write(c, "charger", id, seq, "charger.command." + e.action(),
@@ -49,30 +49,28 @@ final class ChargerProjection extends JdbcHandler<EventEnvelope<PileEvent>, Data
         } else if (event instanceof PileEvent.ChargerChangeSubmitted e) {
             String status = status(c, id);
             if ("ACTIVE".equals(status)) {
-                StationProjection.update(c, "UPDATE charger_list SET pending_change = ?, version = ?, updated_at = ? "
+                Rows.update(c, "UPDATE charger_list SET pending_change = ?, version = ?, updated_at = ? "
                         + "WHERE pile_id = ?", e.changeId(), seq, e.at(), id);
             } else {
                 details(c, id, e.details(), "PENDING_REVIEW", e.changeId(), seq, e.at());
             }
-            StationProjection.update(c, "DELETE FROM review_queue WHERE entity_type = 'charger' AND entity_id = ?", id);
-            StationProjection.update(c, "INSERT INTO review_queue (entity_type, entity_id, change_id, submitted_by, "
-                    + "submitted_at) VALUES ('charger', ?, ?, ?, ?)", id, e.changeId(), e.origin().by(), e.at());
+            Rows.queueReview(c, "charger", id, e.changeId(), e.origin().by(), e.at());
             Audit.write(c, "charger", id, seq, "charger.change-submitted", e.origin(), e.at(), null,
                     Map.of("changeId", e.changeId(), "proposed", e.details()));
         } else if (event instanceof PileEvent.ChargerChangeApplied e) {
             details(c, id, e.after(), "ACTIVE", null, seq, e.at());
             if (e.after().deviceIdentity() != null) {
-                StationProjection.update(c, "UPDATE charger_list SET identity = ? WHERE pile_id = ?",
+                Rows.update(c, "UPDATE charger_list SET identity = ? WHERE pile_id = ?",
                         e.after().deviceIdentity(), id);
             }
-            StationProjection.update(c, "DELETE FROM review_queue WHERE entity_type = 'charger' AND entity_id = ?", id);
+            Rows.unqueueReview(c, "charger", id);
             Audit.write(c, "charger", id, seq, e.changeId() == null ? "charger.changed" : "charger.change-approved",
                     e.origin(), e.at(), e.before(), e.after());
         } else if (event instanceof PileEvent.ChargerChangeRejected e) {
             String status = status(c, id);
-            StationProjection.update(c, "UPDATE charger_list SET status = ?, pending_change = NULL, version = ?, "
+            Rows.update(c, "UPDATE charger_list SET status = ?, pending_change = NULL, version = ?, "
                     + "updated_at = ? WHERE pile_id = ?", "PENDING_REVIEW".equals(status) ? "REJECTED" : status, seq, e.at(), id);
-            StationProjection.update(c, "DELETE FROM review_queue WHERE entity_type = 'charger' AND entity_id = ?", id);
+            Rows.unqueueReview(c, "charger", id);
             Audit.write(c, "charger", id, seq, "charger.change-rejected", e.origin(), e.at(), null,
                     Map.of("changeId", e.changeId(), "comment", e.comment()));
         }
@@ -90,12 +88,12 @@ final class ChargerProjection extends JdbcHandler<EventEnvelope<PileEvent>, Data
     private static void details(Connection c, String id, ChargerDetails d, String status, String pending, long seq,
                                 Instant at) throws SQLException {
         String types = d.connectors().stream().map(x -> x.type().label()).distinct().collect(Collectors.joining(","));
-        int n = StationProjection.update(c, "UPDATE charger_list SET charger_number = ?, station_id = ?, model = ?, "
+        int n = Rows.update(c, "UPDATE charger_list SET charger_number = ?, station_id = ?, model = ?, "
                         + "status = ?, max_power_kw = ?, connector_count = ?, connector_types = ?, pending_change = ?, "
                         + "version = ?, updated_at = ? WHERE pile_id = ?", d.chargerNumber(), d.stationId(), d.model(),
                 status, d.maxPowerKw(), d.connectors().size(), types, pending, seq, at, id);
         if (n == 0) {
-            StationProjection.update(c, "INSERT INTO charger_list (charger_number, station_id, model, status, max_power_kw, "
+            Rows.update(c, "INSERT INTO charger_list (charger_number, station_id, model, status, max_power_kw, "
                             + "connector_count, connector_types, pending_change, version, updated_at, pile_id) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d.chargerNumber(), d.stationId(), d.model(),
                     status, d.maxPowerKw(), d.connectors().size(), types, pending, seq, at, id);

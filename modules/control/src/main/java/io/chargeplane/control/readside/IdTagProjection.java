@@ -36,9 +36,9 @@ final class IdTagProjection extends JdbcHandler<EventEnvelope<IdTagEntity.Event>
                 }
             }
         }
-        if (StationProjection.update(c, "UPDATE id_tag_list SET status = ?, expiry_date = ?, parent_id_tag = ?, "
+        if (Rows.update(c, "UPDATE id_tag_list SET status = ?, expiry_date = ?, parent_id_tag = ?, "
                 + "version = ?, updated_at = ? WHERE id_tag = ?", e.status(), e.expiryDate(), e.parentIdTag(), seq, e.at(), id) == 0) {
-            StationProjection.update(c, "INSERT INTO id_tag_list (status, expiry_date, parent_id_tag, version, updated_at, "
+            Rows.update(c, "INSERT INTO id_tag_list (status, expiry_date, parent_id_tag, version, updated_at, "
                     + "id_tag) VALUES (?, ?, ?, ?, ?, ?)", e.status(), e.expiryDate(), e.parentIdTag(), seq, e.at(), id);
         }
         Origin origin = e.origin() != null ? e.origin() : Origin.system("unknown");

@@ -39,7 +39,7 @@ public final class ApiRouter extends AllDirectives {
 
     /** Input errors found anywhere while a route runs (also inside nested directives) become problem bodies. */
     private static final ExceptionHandler ERRORS = ExceptionHandler.newBuilder()
-            .match(BadRequest.class, e -> Replies.problem(Problem.of(400, e.getMessage(), e.field())))
+            .match(BadRequest.class, e -> Replies.problem(Problem.of(e.status, e.getMessage(), e.field())))
             .matchAny(e -> Replies.problem(Replies.toProblem(e)))
             .build();
 
@@ -117,7 +117,7 @@ public final class ApiRouter extends AllDirectives {
         try {
             return e.handler().handle(call);
         } catch (BadRequest b) {
-            return Replies.problem(Problem.of(400, b.getMessage(), b.field));
+            return Replies.problem(Problem.of(b.status, b.getMessage(), b.field));
         }
     }
 

@@ -44,7 +44,7 @@ public final class Replies {
         try {
             stage = work.get();
         } catch (BadRequest e) {
-            return problem(Problem.of(400, e.getMessage(), e.field));
+            return problem(Problem.of(e.status, e.getMessage(), e.field));
         }
         return D.onComplete(stage, result -> {
             if (result.isFailure()) {
@@ -73,7 +73,7 @@ public final class Replies {
         try {
             stage = work.get();
         } catch (BadRequest e) {
-            return problem(Problem.of(400, e.getMessage(), e.field));
+            return problem(Problem.of(e.status, e.getMessage(), e.field));
         }
         return D.onComplete(stage, result -> {
             if (result.isFailure()) {
@@ -108,7 +108,7 @@ public final class Replies {
     static Problem toProblem(Throwable t) {
         Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (e instanceof BadRequest b) {
-            return Problem.of(400, b.getMessage(), b.field);
+            return Problem.of(b.status, b.getMessage(), b.field);
         }
         if (e instanceof StatusReply.ErrorMessage || e.getClass().getName().endsWith("ErrorMessage")) {
             return Problem.fromReplyError(e.getMessage());

@@ -23,9 +23,9 @@ import io.chargeplane.gateway.api.Call;
 import io.chargeplane.gateway.api.Endpoint;
 import io.chargeplane.gateway.api.Json;
 import io.chargeplane.gateway.api.Paging;
-import io.chargeplane.gateway.api.Problem;
 import io.chargeplane.gateway.api.Replies;
 import io.chargeplane.gateway.auth.Permission;
+import io.chargeplane.gateway.review.SaveModes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,16 +75,7 @@ public final class ChargerRoutes extends AllDirectives {
                     return save(c, id, true, b, null);
                 })),
                 Endpoint.post("/api/chargers/import", Permission.EDIT_CHARGERS, c -> parameterOptional("mode", modeText -> {
-                    SaveMode mode;
-                    try {
-                        mode = SaveMode.parse(modeText.orElse("review"));
-                    } catch (IllegalArgumentException e) {
-                        throw new BadRequest("mode", e.getMessage());
-                    }
-                    if (mode == SaveMode.DIRECT && !Permission.APPLY_DIRECTLY.grantedTo(c.principal().role())) {
-                        return Replies.problem(Problem.of(403, "role " + c.principal().role()
-                                + " may not apply changes directly: import for review (mode=review)", "mode"));
-                    }
+                    SaveMode mode = SaveModes.allowed(modeText.orElse("review"), c);
                     Origin origin = new Origin(c.by(), c.remoteAddress());
                     return withSizeLimit(IMPORT_MAX_BYTES, () -> entity(Unmarshaller.entityToString(), csv -> Replies.reply(() ->
                             ChargerImport.run(csv, (pileId, details) -> saveSaga(pileId, true, details, mode, null, origin)))));
@@ -144,16 +135,7 @@ public final class ChargerRoutes extends AllDirectives {
      * network), then the pile takes the change; a number claimed for a change the pile refused is given back.
      */
     private Route save(Call c, String pileId, boolean create, JsonNode b, Long expectedVersion) {
-        SaveMode mode;
-        try {
-            mode = SaveMode.parse(Json.text(b, "mode", true, 10));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest("mode", e.getMessage());
-        }
-        if (mode == SaveMode.DIRECT && !Permission.APPLY_DIRECTLY.grantedTo(c.principal().role())) {
-            return Replies.problem(Problem.of(403, "role " + c.principal().role() + " may not apply changes directly: "
-                    + "submit them for review (mode review)", "mode"));
-        }
+        SaveMode mode = SaveModes.allowed(Json.text(b, "mode", true, 10), c);
         ChargerDetails details = details(b);
         CompletionStage<Result<ChargerView>> saga = saveSaga(pileId, create, details, mode, expectedVersion,
                 new Origin(c.by(), c.remoteAddress()));

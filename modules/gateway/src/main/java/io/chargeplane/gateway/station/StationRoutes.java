@@ -16,9 +16,9 @@ import io.chargeplane.gateway.api.Call;
 import io.chargeplane.gateway.api.Endpoint;
 import io.chargeplane.gateway.api.Json;
 import io.chargeplane.gateway.api.Paging;
-import io.chargeplane.gateway.api.Problem;
 import io.chargeplane.gateway.api.Replies;
 import io.chargeplane.gateway.auth.Permission;
+import io.chargeplane.gateway.review.SaveModes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,16 +128,7 @@ public final class StationRoutes extends AllDirectives {
     }
 
     private Route save(Call c, String stationId, boolean create, JsonNode b, Long expectedVersion) {
-        SaveMode mode;
-        try {
-            mode = SaveMode.parse(Json.text(b, "mode", true, 10));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest("mode", e.getMessage());
-        }
-        if (mode == SaveMode.DIRECT && !Permission.APPLY_DIRECTLY.grantedTo(c.principal().role())) {
-            return Replies.problem(Problem.of(403, "role " + c.principal().role() + " may not apply changes directly: "
-                    + "submit them for review (mode review)", "mode"));
-        }
+        SaveMode mode = SaveModes.allowed(Json.text(b, "mode", true, 10), c);
         StationDetails details = details(b);
         for (String photo : details.photos()) {
             if (!control.blobs().exists(photo)) {
