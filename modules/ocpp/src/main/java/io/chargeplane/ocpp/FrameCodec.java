@@ -103,9 +103,19 @@ public final class FrameCodec {
         }
     }
 
-    /** Writes the payload record straight into the frame, without building a JSON tree first. */
+    /** Writes the payload record straight into the frame with one generator, without building a JSON tree. */
     public static String callResult(String messageId, Object payload) {
-        return "[3," + json(messageId) + "," + json(payload) + "]";
+        java.io.StringWriter out = new java.io.StringWriter(64);
+        try (com.fasterxml.jackson.core.JsonGenerator g = OcppJson.MAPPER.createGenerator(out)) {
+            g.writeStartArray();
+            g.writeNumber(Frame.CALL_RESULT);
+            g.writeString(messageId);
+            g.writeObject(payload);
+            g.writeEndArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot encode " + payload.getClass().getSimpleName(), e);
+        }
+        return out.toString();
     }
 
     public static String call(String messageId, String action, Object payload) {
