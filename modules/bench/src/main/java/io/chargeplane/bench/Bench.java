@@ -231,50 +231,78 @@ public final class Bench {
 
     private void commands(String db) throws Exception {
         int chargers = n(10_000);
-        int commands = Math.max(200, n(5_000));
+        int commands = Integer.parseInt(opts.getOrDefault("commands", String.valueOf(Math.max(200, n(5_000)))));
         try (Server server = startServer(db, "commands")) {
             provision(server, "CMD-", chargers);
             try (Proc gen = loadgen("commands", server.ocpp(), Map.of("prefix", "CMD-", "chargers",
                     String.valueOf(chargers), "scenario", "idle", "duration", "600", "local", "127.0.0.2"))) {
                 gen.await("READY", 600);
                 String token = login(server);
+                int concurrency = Integer.parseInt(opts.getOrDefault("operators", "8"));
+                // the command path warms up (JIT) like every other scenario before it is measured
+                sendCommands(server, token, chargers, Math.max(100, commands / 5), concurrency, new Recorder(3),
+                        new AtomicLong());
+                if (opts.containsKey("serverJfr")) {
+                    jcmd(server, "JFR.start", "name=commands", "settings=profile");
+                }
                 Recorder latency = new Recorder(3);
                 AtomicLong failed = new AtomicLong();
-                int concurrency = 8;
-                List<CompletableFuture<Void>> workers = new ArrayList<>();
-                AtomicLong left = new AtomicLong(commands);
                 long t0 = System.nanoTime();
-                for (int w = 0; w < concurrency; w++) {
-                    workers.add(CompletableFuture.runAsync(() -> {
-                        while (left.decrementAndGet() >= 0) {
-                            String pile = "CMD-" + ThreadLocalRandom.current().nextInt(chargers);
-                            long s = System.nanoTime();
-                            try {
-                                HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
-                                                + "/api/piles/" + pile + "/reset"))
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"Soft\"}"))
-                                        .header("Content-Type", "application/json")
-                                        .header("Authorization", "Bearer " + token).build(),
-                                        HttpResponse.BodyHandlers.ofString());
-                                latency.recordValue((System.nanoTime() - s) / 1000);
-                                if (resp.statusCode() != 200 || !resp.body().contains("\"ANSWERED\"")) {
-                                    failed.incrementAndGet();
-                                }
-                            } catch (Exception e) {
-                                failed.incrementAndGet();
-                            }
-                        }
-                    }));
-                }
-                CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
+                sendCommands(server, token, chargers, commands, concurrency, latency, failed);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                if (opts.containsKey("serverJfr")) {
+                    jcmd(server, "JFR.stop", "name=commands", "filename=" + opts.get("serverJfr"));
+                }
                 var h = latency.getIntervalHistogram();
                 rows.add(new Row(db, "operator command round trip (REST → charger → REST), " + chargers + " connected",
                         "p99 ≤ 20 ms", "p99 " + h.getValueAtPercentile(99) / 1000.0 + " ms",
                         "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
                         "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0 + " ms, "
-                                + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"));
+                                + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"
+                                + " (after " + Math.max(100, commands / 5) + " unmeasured for warm-up)"));
             }
+        }
+    }
+
+    private static void jcmd(Server server, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(server.proc.pid())));
+        cmd.addAll(List.of(args));
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor();
+    }
+
+    /** {@code commands} Soft Resets to random piles from {@code concurrency} operators, one at a time each. */
+    private static void sendCommands(Server server, String token, int chargers, int commands, int concurrency,
+                                     Recorder latency, AtomicLong failed) throws Exception {
+        List<Thread> workers = new ArrayList<>();
+        AtomicLong left = new AtomicLong(commands);
+        for (int w = 0; w < concurrency; w++) {
+            workers.add(new Thread(() -> {
+                URI base = URI.create(server.http());
+                try (KeepAliveHttp http = new KeepAliveHttp(base.getHost(), base.getPort())) {
+                    while (left.decrementAndGet() >= 0) {
+                        String pile = "CMD-" + ThreadLocalRandom.current().nextInt(chargers);
+                        long s = System.nanoTime();
+                        try {
+                            KeepAliveHttp.Response resp = http.post("/api/piles/" + pile + "/reset", token,
+                                    "{\"type\":\"Soft\"}");
+                            latency.recordValue((System.nanoTime() - s) / 1000);
+                            if (resp.status() != 200 || !resp.body().contains("\"ANSWERED\"")) {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                            http.close();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    failed.incrementAndGet();
+                }
+            }, "operator-" + w));
+        }
+        workers.forEach(Thread::start);
+        for (Thread t : workers) {
+            t.join();
         }
     }
 
@@ -498,8 +526,12 @@ public final class Bench {
             env.put("CHARGEPLANE_READSIDE", opts.get("readside"));
         }
         List<String> jvm = new ArrayList<>(List.of("-Xms2g", "-Xmx4g", "-XX:+UseG1GC"));
-        if (opts.containsKey("serverJfr")) { // profile the server: serverJfr=/tmp/server.jfr
-            jvm.add("-XX:StartFlightRecording=filename=" + opts.get("serverJfr") + ",settings=profile,delay=40s,duration=20s");
+        if (opts.containsKey("serverJvm")) { // extra server JVM flags, comma-separated: serverJvm=-Dx=1,-Dy=2
+            jvm.addAll(List.of(opts.get("serverJvm").split(",")));
+        }
+        if (opts.containsKey("serverJfr")) { // profile the server: serverJfr=/tmp/server.jfr [serverJfrDelay=40s] [serverJfrDuration=20s]
+            jvm.add("-XX:StartFlightRecording=filename=" + opts.get("serverJfr") + ",settings=profile,delay="
+                    + opts.getOrDefault("serverJfrDelay", "40s") + ",duration=" + opts.getOrDefault("serverJfrDuration", "20s"));
         }
         Proc p = new Proc("server-" + database, jvm,
                 "io.chargeplane.app.Main", List.of(), env, logs);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * chargers=1000  local=127.0.0.2
  * scenario=mix|sessions|idle|storm  mode=closed|open  rate=10000 (calls/s, or sessions/s)
  * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
+ * selfWarmup=4000 (storm: connect + boot + status cycles against an in-process stub first, to warm this JIT)
  * </pre>
  * Several processes (each below the 20,000 open-file limit, each from its own 127.0.0.x) make bigger runs.
  */
@@ -102,6 +103,10 @@ public final class LoadGenerator {
         try {
             // connect (and, for the storm, boot + status) with bounded concurrency
             boolean storm = scenario.equals("storm");
+            int selfWarmup = intArg("selfWarmup", storm ? 4000 : 0);
+            if (selfWarmup > 0) {
+                warmUpAgainstStub(ws, local, selfWarmup);
+            }
             long t0 = System.nanoTime();
             Semaphore permits = new Semaphore(intArg("connectConcurrency", storm ? 2000 : 256));
             ConcurrentLinkedQueue<LoadCharger> connected = new ConcurrentLinkedQueue<>();
@@ -220,6 +225,29 @@ public final class LoadGenerator {
             chargers.forEach(LoadCharger::close);
             ws.close();
         }
+    }
+
+    /**
+     * The storm measures a server right after its restart, not this generator's cold JIT: the generator first
+     * runs the same connect + boot + status cycle against an in-process instant-answer stub, then closes those
+     * sockets. Nothing of it is counted.
+     */
+    private void warmUpAgainstStub(NettyWs ws, InetSocketAddress local, int n) throws Exception {
+        try (StubCsms stub = new StubCsms(0, 1)) {
+            String stubUrl = "ws://127.0.0.1:" + stub.port() + "/ocpp";
+            Semaphore permits = new Semaphore(1000);
+            List<CompletableFuture<LoadCharger>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                permits.acquire();
+                CompletableFuture<LoadCharger> f = LoadCharger.connect(ws, stubUrl, "WARMUP-" + i, local, book);
+                all.add(f.thenCompose(c -> bootAndStatus(c).thenApply(ok -> c))
+                        .whenComplete((c, e) -> permits.release()));
+            }
+            for (CompletableFuture<LoadCharger> f : all) {
+                f.join().close();
+            }
+        }
+        book.reset();
     }
 
     private CompletableFuture<Boolean> bootAndStatus(LoadCharger c) {

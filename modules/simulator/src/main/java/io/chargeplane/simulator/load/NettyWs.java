@@ -9,8 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -22,16 +25,24 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** The load generator's WebSocket client: Netty, NIO, a few event-loop threads for thousands of sockets. */
+/**
+ * The load generator's WebSocket client: Netty, a few event-loop threads for thousands of sockets; epoll where
+ * available, so that binding a chosen source address leaves the port choice to connect()
+ * ({@code IP_BIND_ADDRESS_NO_PORT}): with plain bind() the kernel searched for a free port on every connect.
+ */
 final class NettyWs implements AutoCloseable {
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
 
     NettyWs(int threads) {
-        group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        boolean epoll = Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+        if (epoll) {
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
     }
 
     /** Opens {@code uri} with subprotocol ocpp1.6 from {@code local}; completes when the handshake is done. */
@@ -40,9 +51,9 @@ final class NettyWs implements AutoCloseable {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri).subprotocol("ocpp1.6").maxFramePayloadLength(1 << 20)
                 .handshakeTimeoutMillis(30_000).build();
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
+            protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                         new WebSocketClientProtocolHandler(config),
                         new SimpleChannelInboundHandler<TextWebSocketFrame>() {
