@@ -50,9 +50,10 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Sessions sessions;
     /** The identity's binding (which pile, which secret), asked before the upgrade is accepted. */
-    private final Function<String, CompletionStage<DeviceEntity.Binding>> lookup;
+    private final java.util.function.BiFunction<String, io.netty.channel.Channel, CompletionStage<DeviceEntity.Binding>> lookup;
 
-    OcppHandshake(OcppSettings settings, Function<String, CompletionStage<DeviceEntity.Binding>> lookup,
+    OcppHandshake(OcppSettings settings,
+                  java.util.function.BiFunction<String, io.netty.channel.Channel, CompletionStage<DeviceEntity.Binding>> lookup,
                   Sessions sessions) {
         this.settings = settings;
         this.lookup = lookup;
@@ -103,7 +104,11 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String[] credentials = basicCredentials(req.headers().get(HttpHeaderNames.AUTHORIZATION));
         req.retain(); // kept for the upgrade once the binding is known
-        lookup.apply(identity).whenComplete((binding, err) -> ctx.channel().eventLoop().execute(() -> {
+        // the request is read: from here the wait is for this node (its turn among the handshakes, the lookup)
+        if (ctx.pipeline().get(OcppServer.HANDSHAKE_TIMEOUT) != null) {
+            ctx.pipeline().remove(OcppServer.HANDSHAKE_TIMEOUT);
+        }
+        lookup.apply(identity, ctx.channel()).whenComplete((binding, err) -> ctx.channel().eventLoop().execute(() -> {
             try {
                 if (err != null) {
                     refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "the charger's binding could not be read; retry");
@@ -126,7 +131,6 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         OcppFrames frames = new OcppFrames(ctx.channel(), settings);
-        ctx.pipeline().remove(OcppServer.HANDSHAKE_TIMEOUT);
         ctx.pipeline().replace(this, "ocpp-frames", frames);
         ctx.pipeline().addBefore("ocpp-frames", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
         ctx.pipeline().addBefore("ws-aggregator", "ws-idle", new IdleStateHandler(

@@ -57,11 +57,13 @@ public final class OcppServer {
     private final Set<ActorRef<SessionMessage>> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong sessionNames = new AtomicLong();
+    private final HandshakeAdmission admission;
 
     private OcppServer(ActorSystem<?> system, Control control, OcppSettings settings) throws InterruptedException {
         this.system = system;
         this.control = control;
         this.settings = settings;
+        this.admission = new HandshakeAdmission(settings.concurrentHandshakes(), settings.handshakeQueueTimeout());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -104,9 +106,10 @@ public final class OcppServer {
         return new OcppServer(system, control, OcppSettings.from(system.settings().config()));
     }
 
-    private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity) {
-        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                .ask(DeviceEntity.Lookup::new, settings.askTimeout());
+    /** The identity's binding, read in turn (see {@link HandshakeAdmission}). */
+    private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity, Channel channel) {
+        return admission.submit(() -> control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                .ask(DeviceEntity.Lookup::new, settings.askTimeout()), channel::isActive);
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,

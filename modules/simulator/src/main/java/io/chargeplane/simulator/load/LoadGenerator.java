@@ -111,6 +111,7 @@ public final class LoadGenerator {
             Semaphore permits = new Semaphore(intArg("connectConcurrency", storm ? 2000 : 256));
             ConcurrentLinkedQueue<LoadCharger> connected = new ConcurrentLinkedQueue<>();
             AtomicLong connectFailures = new AtomicLong();
+            java.util.concurrent.ConcurrentHashMap<String, Long> failureCauses = new java.util.concurrent.ConcurrentHashMap<>();
             AtomicLong accepted = new AtomicLong();
             AtomicLong lastAccepted = new AtomicLong(t0);
             List<CompletableFuture<?>> all = new ArrayList<>();
@@ -125,6 +126,10 @@ public final class LoadGenerator {
                             permits.release();
                             if (e != null) {
                                 connectFailures.incrementAndGet();
+                                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                        ? e.getCause() : e;
+                                failureCauses.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1L,
+                                        Long::sum);
                             } else if (Boolean.TRUE.equals(ok)) {
                                 accepted.incrementAndGet();
                                 lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
@@ -137,6 +142,10 @@ public final class LoadGenerator {
             chargers.addAll(connected);
             chargers.sort(java.util.Comparator.comparing(c -> c.identity));
             long connectNanos = System.nanoTime() - t0;
+            if (!failureCauses.isEmpty()) {
+                ObjectNode causes = report.putObject("connectFailureCauses");
+                failureCauses.forEach(causes::put);
+            }
             report.put("connected", chargers.size()).put("connectFailures", connectFailures.get())
                     .put("connectSeconds", seconds(connectNanos))
                     .put("connectsPerSecond", chargers.size() / Math.max(1e-9, seconds(connectNanos)));
