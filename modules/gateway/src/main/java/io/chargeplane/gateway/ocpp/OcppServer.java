@@ -109,7 +109,7 @@ public final class OcppServer {
     /** The identity's binding, read in turn (see {@link HandshakeAdmission}). */
     private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity, Channel channel) {
         return admission.submit(() -> control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                .ask(DeviceEntity.Lookup::new, settings.askTimeout()), channel::isActive);
+                .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout()), channel::isActive);
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,

@@ -8,7 +8,7 @@ public record OcppSettings(String host, int port, int ioThreads, int backlog, in
                            Duration keepAlivePing, Duration idleTimeout, int maxFrameBytes, int maxUnreadableFrames,
                            Duration askTimeout, int maxQueuedFrames, int pauseReadingAt, int identityMaxLength,
                            Duration reattachInterval, Duration shedAfter, int concurrentHandshakes,
-                           Duration handshakeQueueTimeout) {
+                           Duration handshakeQueueTimeout, Duration handshakeLookupTimeout) {
 
     public static OcppSettings from(Config root) {
         Config c = root.getConfig("chargeplane.ocpp");
@@ -20,6 +20,6 @@ public record OcppSettings(String host, int port, int ioThreads, int backlog, in
                 c.getDuration("entity-ask-timeout"), c.getInt("max-queued-frames"), c.getInt("pause-reading-at"),
                 c.getInt("identity-max-length"), c.getDuration("reattach-interval"),
                 c.getDuration("shed-calls-waiting-longer-than"), c.getInt("concurrent-handshakes"),
-                c.getDuration("handshake-queue-timeout"));
+                c.getDuration("handshake-queue-timeout"), c.getDuration("handshake-lookup-timeout"));
     }
 }
