@@ -24,6 +24,7 @@ final class HandshakeAdmission {
     private final long maxWaitNanos;
     private final ArrayDeque<Waiting<?>> queue = new ArrayDeque<>();
     private int running;
+    private boolean draining;
 
     HandshakeAdmission(int concurrent, Duration maxWait) {
         this.concurrent = concurrent;
@@ -44,11 +45,23 @@ final class HandshakeAdmission {
         return queue.size();
     }
 
+    /**
+     * Starts waiting lookups while slots are free. One thread drains at a time; a slot freed meanwhile (also
+     * from inside {@link #start}, when a lookup finished at once or was skipped) is picked up by the loop that
+     * runs, so a long queue of closed sockets never recurses.
+     */
     private void drain() {
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
         while (true) {
             Waiting<?> next;
             synchronized (this) {
                 if (running >= concurrent || queue.isEmpty()) {
+                    draining = false;
                     return;
                 }
                 next = queue.pollFirst();

@@ -70,4 +70,22 @@ class HandshakeAdmissionTest {
                 () -> late.toCompletableFuture().get());
         assertTrue(e.getCause() instanceof TimeoutException);
     }
+
+    @Test
+    void aLongQueueOfClosedSocketsAndInstantLookupsDrainsWithoutRecursion() {
+        HandshakeAdmission admission = new HandshakeAdmission(1, Duration.ofMinutes(1));
+        CompletableFuture<String> first = new CompletableFuture<>();
+        admission.submit(() -> first, () -> true);
+        List<CompletionStage<String>> rest = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            boolean open = i % 2 == 0;
+            rest.add(admission.submit(() -> CompletableFuture.completedFuture("ok"), () -> open));
+        }
+        first.complete("first");
+        assertEquals(0, admission.waiting());
+        for (int i = 0; i < rest.size(); i++) {
+            CompletableFuture<String> f = rest.get(i).toCompletableFuture();
+            assertTrue(i % 2 == 0 ? "ok".equals(f.join()) : f.isCancelled());
+        }
+    }
 }
