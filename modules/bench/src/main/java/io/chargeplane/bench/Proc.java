@@ -30,11 +30,15 @@ final class Proc implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(new File(logDir, name + ".err"));
         pb.environment().putAll(env);
         process = pb.start();
+        File out = new File(logDir, name + ".out");
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 java.io.Writer log = new java.io.BufferedWriter(new java.io.FileWriter(out, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
+                    log.write(line);
+                    log.write('\n'); // the process's own log, kept beside its .err for after the run
                 }
             } catch (IOException ignored) {
                 // process ended

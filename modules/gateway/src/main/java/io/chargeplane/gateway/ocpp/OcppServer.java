@@ -2,6 +2,8 @@ package io.chargeplane.gateway.ocpp;
 
 import io.chargeplane.control.Control;
 import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.control.charger.PileCommand;
+import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.device.DeviceEntity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -106,10 +108,19 @@ public final class OcppServer {
         return new OcppServer(system, control, OcppSettings.from(system.settings().config()));
     }
 
-    /** The identity's binding, read in turn (see {@link HandshakeAdmission}). */
+    /**
+     * The identity's binding, read in turn (see {@link HandshakeAdmission}). The turn also wakes the bound pile:
+     * after a restart its recovery then happens here, in turn, instead of under the charger's first
+     * BootNotification (whose 10 s limit some ran into during a storm). A pile that does not answer does not
+     * stop the upgrade: the session finds out on its own.
+     */
     private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity, Channel channel) {
         return admission.submit(() -> control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout()), channel::isActive);
+                .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout())
+                .thenCompose(binding -> !binding.bound() ? CompletableFuture.completedFuture(binding)
+                        : control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
+                                .ask(PileCommand.Get::new, settings.handshakeLookupTimeout())
+                                .handle((view, failure) -> binding)), channel::isActive);
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
