@@ -240,7 +240,9 @@ public final class Bench {
                 String token = login(server);
                 int concurrency = Integer.parseInt(opts.getOrDefault("operators", "8"));
                 // the command path warms up (JIT) like every other scenario before it is measured
-                sendCommands(server, token, chargers, Math.max(100, commands / 5), concurrency, new Recorder(3),
+                int warmupCommands = Integer.parseInt(opts.getOrDefault("commandWarmup",
+                        String.valueOf(Math.max(100, commands / 5))));
+                sendCommands(server, token, chargers, warmupCommands, concurrency, new Recorder(3),
                         new AtomicLong());
                 if (opts.containsKey("serverJfr")) {
                     jcmd(server, "JFR.start", "name=commands", "settings=profile");
@@ -259,7 +261,7 @@ public final class Bench {
                         "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
                         "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0 + " ms, "
                                 + fmt(commands / seconds) + " commands/s with " + concurrency + " concurrent operators"
-                                + " (after " + Math.max(100, commands / 5) + " unmeasured for warm-up)"));
+                                + " (after " + warmupCommands + " unmeasured for warm-up)"));
             }
         }
     }
