@@ -105,29 +105,29 @@ public final class FrameCodec {
 
     /** Writes the payload record straight into the frame with one generator, without building a JSON tree. */
     public static String callResult(String messageId, Object payload) {
+        return write(Frame.CALL_RESULT, messageId, null, payload);
+    }
+
+    public static String call(String messageId, String action, Object payload) {
+        return write(Frame.CALL, messageId, action, payload);
+    }
+
+    /** {@code [type, id, (action,) payload]}, the payload record serialised in place. */
+    private static String write(int type, String messageId, String action, Object payload) {
         java.io.StringWriter out = new java.io.StringWriter(64);
         try (com.fasterxml.jackson.core.JsonGenerator g = OcppJson.MAPPER.createGenerator(out)) {
             g.writeStartArray();
-            g.writeNumber(Frame.CALL_RESULT);
+            g.writeNumber(type);
             g.writeString(messageId);
+            if (action != null) {
+                g.writeString(action);
+            }
             g.writeObject(payload);
             g.writeEndArray();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot encode " + payload.getClass().getSimpleName(), e);
         }
         return out.toString();
-    }
-
-    public static String call(String messageId, String action, Object payload) {
-        return "[2," + json(messageId) + "," + json(action) + "," + json(payload) + "]";
-    }
-
-    private static String json(Object value) {
-        try {
-            return OcppJson.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
-        }
     }
 
     public static String callError(String messageId, ErrorCode code, String description) {

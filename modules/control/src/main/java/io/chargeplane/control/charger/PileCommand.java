@@ -23,6 +23,10 @@ public sealed interface PileCommand extends CborSerializable {
     record Get(ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
     }
 
+    /** Be in memory (recovered) and say so: the OCPP handshake wakes a charger's pile before its first call. */
+    record Wake(ActorRef<org.apache.pekko.Done> replyTo) implements PileCommand {
+    }
+
     /** A socket for this pile's identity opened (on any node). */
     record Connected(String identity, ActorRef<SessionMessage> session, String remoteAddress) implements PileCommand {
     }

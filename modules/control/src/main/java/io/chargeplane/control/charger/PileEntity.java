@@ -144,6 +144,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 .onCommand(PileCommand.Get.class, (s, c) -> s.exists()
                         ? Effect().reply(c.replyTo(), Result.ok(view(s)))
                         : Effect().reply(c.replyTo(), notFound()))
+                .onCommand(PileCommand.Wake.class, (s, c) -> Effect().reply(c.replyTo(), org.apache.pekko.Done.getInstance()))
                 .onCommand(PileCommand.Connected.class, this::onConnected)
                 .onCommand(PileCommand.Disconnected.class, this::onDisconnected)
                 .onCommand(PileCommand.Seen.class, this::onSeen)

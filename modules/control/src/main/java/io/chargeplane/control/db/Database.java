@@ -32,12 +32,8 @@ public final class Database implements AutoCloseable {
         hc.setPassword(c.getString("password"));
         hc.setMaximumPoolSize(c.getInt("app-pool-size"));
         hc.setPoolName("chargeplane-app");
-        Dialect dialect = Dialect.fromJdbcUrl(c.getString("url"));
-        if (dialect == Dialect.POSTGRES) {
-            // a telemetry batch goes to the server as multi-row INSERTs, not one statement per meter sample
-            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-        }
         HikariDataSource ds = new HikariDataSource(hc);
+        Dialect dialect = Dialect.fromJdbcUrl(c.getString("url"));
         try {
             Flyway.configure()
                     .dataSource(ds)

@@ -4,6 +4,7 @@ import io.chargeplane.control.charger.SessionMessage;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.ocpp.v16.Ocpp16;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,7 +26,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -50,10 +51,10 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Sessions sessions;
     /** The identity's binding (which pile, which secret), asked before the upgrade is accepted. */
-    private final java.util.function.BiFunction<String, io.netty.channel.Channel, CompletionStage<DeviceEntity.Binding>> lookup;
+    private final BiFunction<String, Channel, CompletionStage<DeviceEntity.Binding>> lookup;
 
     OcppHandshake(OcppSettings settings,
-                  java.util.function.BiFunction<String, io.netty.channel.Channel, CompletionStage<DeviceEntity.Binding>> lookup,
+                  BiFunction<String, Channel, CompletionStage<DeviceEntity.Binding>> lookup,
                   Sessions sessions) {
         this.settings = settings;
         this.lookup = lookup;

@@ -119,8 +119,8 @@ public final class OcppServer {
                 .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout())
                 .thenCompose(binding -> !binding.bound() ? CompletableFuture.completedFuture(binding)
                         : control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
-                                .ask(PileCommand.Get::new, settings.handshakeLookupTimeout())
-                                .handle((view, failure) -> binding)), channel::isActive);
+                                .ask(PileCommand.Wake::new, settings.handshakeLookupTimeout())
+                                .handle((awake, failure) -> binding)), channel::isActive);
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
