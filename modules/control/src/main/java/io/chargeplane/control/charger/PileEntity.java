@@ -73,8 +73,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     public static Behavior<PileCommand> create(String pileId,
                                                ActorRef<ClusterSharding.ShardCommand> shard,
                                                ControlServices services) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new PileEntity(pileId, ctx, timers, shard, services)));
+        return Behaviors.setup(ctx -> {
+            ctx.setLoggerName(PileEntity.class); // named, not found by walking the stack at every start
+            return Behaviors.withTimers(timers -> new PileEntity(pileId, ctx, timers, shard, services));
+        });
     }
 
     private final String pileId;
@@ -442,6 +444,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onFromCharger(PileState s, PileCommand.FromCharger c) {
         if (!s.exists() || !c.identity().equals(s.identity())) {
+            ctx.getLog().info("pile {}: {} from {} refused: {}", pileId, c.request().getClass().getSimpleName(),
+                    c.identity(), !s.exists() ? "no such pile" : "the pile is bound to " + s.identity());
             if (c.request() instanceof Core.BootNotificationRequest) {
                 // reserved by a binding that waits for review, or a device swapped out: not (or no longer) accepted
                 DataTypes.RegistrationStatus status = "Pending".equals(services.settings().unknownBootStatus())

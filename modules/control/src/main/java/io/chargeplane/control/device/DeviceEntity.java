@@ -114,7 +114,10 @@ public final class DeviceEntity
 
     /** Devices leave memory after {@code idle} without a message: each is needed at connect, boot and binding. */
     public static void init(ActorSystem<?> system, Clock clock, java.time.Duration idle) {
-        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> Behaviors.<Command>setup(self -> new DeviceEntity(ctx.getEntityId(), clock, self.getSelf(), ctx.getShard())))
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> Behaviors.<Command>setup(self -> {
+                    self.setLoggerName(DeviceEntity.class); // named, not found by walking the stack at every start
+                    return new DeviceEntity(ctx.getEntityId(), clock, self.getSelf(), ctx.getShard());
+                }))
                 .withSettings(ClusterShardingSettings.create(system).withPassivationStrategy(
                         ClusterShardingSettings.create(system).passivationStrategySettings().withIdleEntityPassivation(idle))));
     }

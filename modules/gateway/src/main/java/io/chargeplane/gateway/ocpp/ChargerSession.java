@@ -94,6 +94,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                                                   OcppSettings settings, ChargerSocket socket,
                                                   DeviceEntity.Binding binding) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ctx.setLoggerName(ChargerSession.class); // named, not found by walking the stack at every connect
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
             ctx.getSelf().tell(new BindingFound(binding)); // read by the handshake, before the upgrade
             return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket);
@@ -324,6 +325,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber() : boot.chargeBoxSerialNumber()));
             DataTypes.RegistrationStatus status = "Pending".equals(control.settings().unknownBootStatus())
                     ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
+            getContext().getLog().info("{}: BootNotification from an identity bound to no charger, answered {}",
+                    identity, status.wire());
             send(FrameCodec.callResult(call.messageId(), new Core.BootNotificationResponse(status, now(),
                     (double) control.settings().heartbeatInterval().toSeconds())));
         } else {

@@ -162,7 +162,7 @@ public final class LoadGenerator {
             for (LoadCharger c : chargers) {
                 bootPermits.acquire();
                 CompletableFuture<Boolean> b = new CompletableFuture<>();
-                c.call("BootNotification", Workload.boot(c.identity), answer(b));
+                c.call("BootNotification", Workload.boot(c.identity), answer(b, c.identity + " BootNotification"));
                 boots.add(b.whenComplete((x, e) -> bootPermits.release()));
             }
             long bootsAccepted = boots.stream().filter(CompletableFuture::join).count();
@@ -261,30 +261,49 @@ public final class LoadGenerator {
 
     private CompletableFuture<Boolean> bootAndStatus(LoadCharger c) {
         CompletableFuture<Boolean> boot = new CompletableFuture<>();
-        c.call("BootNotification", Workload.boot(c.identity), answer(boot));
+        c.call("BootNotification", Workload.boot(c.identity), answer(boot, c.identity + " BootNotification"));
         return boot.thenCompose(ok -> {
             CompletableFuture<Boolean> status = new CompletableFuture<>();
-            c.call("StatusNotification", Workload.status("Available"), answer(status));
+            c.call("StatusNotification", Workload.status("Available"),
+                    answer(status, c.identity + " StatusNotification"));
             return status.thenApply(s -> ok && s);
         });
     }
 
-    private static LoadCharger.Answer answer(CompletableFuture<Boolean> f) {
+    /** Up to this many answers that were not Accepted are named in the report, to find them in the server's log. */
+    private static final int NOT_ACCEPTED_NAMED = 20;
+    private final java.util.Queue<String> notAccepted = new ConcurrentLinkedQueue<>();
+
+    private LoadCharger.Answer answer(CompletableFuture<Boolean> f, String what) {
         return new LoadCharger.Answer() {
             @Override
             public void result(com.fasterxml.jackson.databind.JsonNode payload) {
-                f.complete(!payload.has("status") || "Accepted".equals(payload.get("status").asText()));
+                boolean ok = !payload.has("status") || "Accepted".equals(payload.get("status").asText());
+                if (!ok) {
+                    name(what + " " + payload.get("status").asText());
+                }
+                f.complete(ok);
             }
 
             @Override
             public void error(String code) {
+                name(what + " CALLERROR " + code);
                 f.complete(false);
             }
         };
     }
 
+    private void name(String notAcceptedAnswer) {
+        if (notAccepted.size() < NOT_ACCEPTED_NAMED) {
+            notAccepted.add(notAcceptedAnswer);
+        }
+    }
+
     private ObjectNode finish() {
         report.setAll(book.toJson());
+        if (!notAccepted.isEmpty()) {
+            notAccepted.forEach(report.putArray("notAccepted")::add);
+        }
         report.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         return report;
     }

@@ -49,8 +49,9 @@ final class Provisioner {
         for (int i = 0; i < identities.size(); i++) {
             String id = identities.get(i);
             permits.acquire();
-            all[i] = send("POST", "/api/piles", "{\"pileId\":\"" + id + "\",\"chargerNumber\":\"" + id + "\"}")
-                    .thenCompose(created -> send("PUT", "/api/piles/" + id + "/device", "{\"identity\":\"" + id + "\"}"))
+            all[i] = sendRetrying("POST", "/api/piles", "{\"pileId\":\"" + id + "\",\"chargerNumber\":\"" + id + "\"}")
+                    .thenCompose(created -> sendRetrying("PUT", "/api/piles/" + id + "/device",
+                            "{\"identity\":\"" + id + "\"}"))
                     .whenComplete((status, e) -> {
                         permits.release();
                         if (e != null || (status != 200 && status != 409)) {
@@ -60,6 +61,30 @@ final class Provisioner {
         }
         CompletableFuture.allOf(all).exceptionally(e -> null).join();
         return failed.get();
+    }
+
+    /** Attempts of one provisioning request that the node answered 5xx or not at all (an operator retries too). */
+    private static final int ATTEMPTS = 5;
+
+    /**
+     * A cold node under a burst of creates may answer one with 503 (an entity did not answer within the API's
+     * limit); the saves are idempotent by pile id, so the request is sent again, as an operator's tool would.
+     */
+    private CompletableFuture<Integer> sendRetrying(String method, String path, String body) {
+        return attempt(method, path, body, 1);
+    }
+
+    private CompletableFuture<Integer> attempt(String method, String path, String body, int n) {
+        return send(method, path, body).handle((status, e) -> {
+            boolean again = (e != null || status >= 500) && n < ATTEMPTS;
+            if (!again) {
+                return e != null ? CompletableFuture.<Integer>failedFuture(e) : CompletableFuture.completedFuture(status);
+            }
+            System.err.println("provisioning: " + method + " " + path + " answered "
+                    + (e != null ? e.toString() : String.valueOf(status)) + "; attempt " + (n + 1) + " of " + ATTEMPTS);
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n, java.util.concurrent.TimeUnit.SECONDS))
+                    .thenCompose(x -> attempt(method, path, body, n + 1));
+        }).thenCompose(f -> f);
     }
 
     CompletableFuture<Integer> send(String method, String path, String body) {
