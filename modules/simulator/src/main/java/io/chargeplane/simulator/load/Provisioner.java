@@ -67,7 +67,7 @@ final class Provisioner {
     private static final int ATTEMPTS = 5;
 
     /**
-     * A cold node under a burst of creates may answer one with 503 (an entity did not answer within the API's
+     * A cold node under a burst of creates may answer one with 504 (an entity did not answer within the API's
      * limit); the saves are idempotent by pile id, so the request is sent again, as an operator's tool would.
      */
     private CompletableFuture<Integer> sendRetrying(String method, String path, String body) {
