@@ -444,9 +444,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onFromCharger(PileState s, PileCommand.FromCharger c) {
         if (!s.exists() || !c.identity().equals(s.identity())) {
-            ctx.getLog().info("pile {}: {} from {} refused: {}", pileId, c.request().getClass().getSimpleName(),
-                    c.identity(), !s.exists() ? "no such pile" : "the pile is bound to " + s.identity());
             if (c.request() instanceof Core.BootNotificationRequest) {
+                // logged once per boot, not per refused call (a swapped-out device may keep calling)
+                ctx.getLog().info("pile {}: BootNotification from {} refused: {}", pileId, c.identity(),
+                        !s.exists() ? "no such pile" : "the pile is bound to " + s.identity());
                 // reserved by a binding that waits for review, or a device swapped out: not (or no longer) accepted
                 DataTypes.RegistrationStatus status = "Pending".equals(services.settings().unknownBootStatus())
                         ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;

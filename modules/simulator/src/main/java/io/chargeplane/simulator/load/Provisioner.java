@@ -50,8 +50,9 @@ final class Provisioner {
             String id = identities.get(i);
             permits.acquire();
             all[i] = sendRetrying("POST", "/api/piles", "{\"pileId\":\"" + id + "\",\"chargerNumber\":\"" + id + "\"}")
-                    .thenCompose(created -> sendRetrying("PUT", "/api/piles/" + id + "/device",
-                            "{\"identity\":\"" + id + "\"}"))
+                    .thenCompose(created -> created >= 300 && created != 409
+                            ? CompletableFuture.completedFuture(created) // no pile: nothing to bind, counted below
+                            : sendRetrying("PUT", "/api/piles/" + id + "/device", "{\"identity\":\"" + id + "\"}"))
                     .whenComplete((status, e) -> {
                         permits.release();
                         if (e != null || (status != 200 && status != 409)) {
