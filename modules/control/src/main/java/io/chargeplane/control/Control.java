@@ -12,6 +12,7 @@ import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.account.AuthSettings;
 import io.chargeplane.control.account.PasswordHasher;
 import io.chargeplane.control.account.TokenStore;
+import io.chargeplane.control.device.DeviceBindings;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.telemetry.TelemetryStore;
@@ -35,11 +36,14 @@ public final class Control {
     private final TelemetryStore telemetry;
     private final ActorRef<UnboundIdentities.Command> unbound;
     private final Executor blocking;
+    private final DeviceBindings deviceBindings;
     private final Accounts accounts;
     private final BlobStore blobs;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
-                    ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs) {
+                    ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs,
+                    DeviceBindings deviceBindings) {
+        this.deviceBindings = deviceBindings;
         this.accounts = accounts;
         this.blobs = blobs;
         this.system = system;
@@ -66,7 +70,8 @@ public final class Control {
         ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer,
                 presence);
         PileEntity.init(system, services);
-        DeviceEntity.init(system, clock, settings.deviceIdlePassivation());
+        DeviceBindings deviceBindings = new DeviceBindings(db, blocking);
+        DeviceEntity.init(system, clock, settings.deviceIdlePassivation(), deviceBindings);
         IdTagEntity.init(system, clock);
         StationEntity.init(system);
         ChargerNumberEntity.init(system);
@@ -76,7 +81,7 @@ public final class Control {
         BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));
-        return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs);
+        return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings);
     }
 
     /** Lists, the review queue and the audit log, from the read side. */
@@ -120,6 +125,11 @@ public final class Control {
 
     public ActorRef<UnboundIdentities.Command> unbound() {
         return unbound;
+    }
+
+    /** Devices' bindings as copied to the database, read when a charger connects. */
+    public DeviceBindings deviceBindings() {
+        return deviceBindings;
     }
 
     public Executor blocking() {

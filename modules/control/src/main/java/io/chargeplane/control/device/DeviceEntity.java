@@ -4,20 +4,25 @@ import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.Result;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A physical device, keyed by the OCPP identity it connects with. Knows which pile it is bound to; serialises
@@ -112,11 +117,19 @@ public final class DeviceEntity
         }
     }
 
+    /** Where the entity copies its binding after each event (see {@link DeviceBindings}). */
+    public interface BindingRecorder {
+        BindingRecorder NONE = (binding, seqNr) -> { };
+
+        /** {@code binding} as of the device's event {@code seqNr}; may be written later, or lost. */
+        void record(Binding binding, long seqNr);
+    }
+
     /** Devices leave memory after {@code idle} without a message: each is needed at connect, boot and binding. */
-    public static void init(ActorSystem<?> system, Clock clock, java.time.Duration idle) {
+    public static void init(ActorSystem<?> system, Clock clock, java.time.Duration idle, BindingRecorder recorder) {
         ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> Behaviors.<Command>setup(self -> {
                     self.setLoggerName(DeviceEntity.class); // named, not found by walking the stack at every start
-                    return new DeviceEntity(ctx.getEntityId(), clock, self.getSelf(), ctx.getShard());
+                    return new DeviceEntity(ctx.getEntityId(), clock, self, ctx.getShard(), recorder);
                 }))
                 .withSettings(ClusterShardingSettings.create(system).withPassivationStrategy(
                         ClusterShardingSettings.create(system).passivationStrategySettings().withIdleEntityPassivation(idle))));
@@ -124,21 +137,47 @@ public final class DeviceEntity
 
     /** Outside sharding (tests): a stranger's lookup stops the entity itself. */
     public static Behavior<Command> create(String identity, Clock clock) {
-        return new DeviceEntity(identity, clock, null, null);
+        return create(identity, clock, BindingRecorder.NONE);
+    }
+
+    /** Outside sharding, copying the binding to {@code recorder}. */
+    public static Behavior<Command> create(String identity, Clock clock, BindingRecorder recorder) {
+        return Behaviors.setup(self -> new DeviceEntity(identity, clock, self, null, recorder));
     }
 
     private final String identity;
     private final Clock clock;
 
-    private final ActorRef<Command> self;
+    private final ActorContext<Command> context;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
+    private final BindingRecorder recorder;
 
-    private DeviceEntity(String identity, Clock clock, ActorRef<Command> self, ActorRef<ClusterSharding.ShardCommand> shard) {
+    private DeviceEntity(String identity, Clock clock, ActorContext<Command> context,
+                         ActorRef<ClusterSharding.ShardCommand> shard, BindingRecorder recorder) {
         super(PersistenceId.of(ENTITY_KEY.name(), identity));
         this.identity = identity;
         this.clock = clock;
-        this.self = self;
+        this.context = context;
         this.shard = shard;
+        this.recorder = recorder;
+    }
+
+    /** After recovery the copy is rewritten (a no-op when it is current): it may have missed the last event. */
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), s -> {
+                    long seqNr = lastSequenceNumber(context);
+                    if (seqNr > 0) {
+                        recorder.record(binding(s), seqNr);
+                    }
+                })
+                .build();
+    }
+
+    /** The effect of persisting {@code events}, copying the new binding once they are written. */
+    private EffectBuilder<Event, State> persistAndCopy(List<Event> events) {
+        return Effect().persist(events).thenRun(ns -> recorder.record(binding(ns), lastSequenceNumber(context)));
     }
 
     @Override
@@ -181,17 +220,17 @@ public final class DeviceEntity
                         || !s.boundAt().isBefore(c.claimedBefore())
                         ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
                                 + " is bound to pile " + s.pileId()))
-                        : Effect().persist(java.util.List.of(new Released(c.fromPile(), c.at()), new Bound(c.toPile(), c.at())))
+                        : persistAndCopy(List.of(new Released(c.fromPile(), c.at()), new Bound(c.toPile(), c.at())))
                                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
                 .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
                         ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
                                 + " is not bound to pile " + c.pileId()))
-                        : Effect().persist(new SecretIssued(c.digest(), c.at(), c.origin()))
+                        : persistAndCopy(List.of(new SecretIssued(c.digest(), c.at(), c.origin())))
                                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
                 .onCommand(RecordSerial.class, (s, c) -> Objects.equals(s.serialNumber(), c.serialNumber())
                         || c.serialNumber() == null
                         ? Effect().noReply()
-                        : Effect().persist(new SerialRecorded(c.serialNumber(), clock.instant())).thenNoReply())
+                        : persistAndCopy(List.of(new SerialRecorded(c.serialNumber(), clock.instant()))).thenNoReply())
                 .build();
     }
 
@@ -201,7 +240,7 @@ public final class DeviceEntity
             // nothing to keep in memory for a stranger; under sharding, passivate (the shard keeps messages that
             // arrive meanwhile, e.g. a claim right after this lookup); a plain stop would drop them
             if (shard != null) {
-                shard.tell(new ClusterSharding.Passivate<>(self));
+                shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
                 return Effect().reply(c.replyTo(), b);
             }
             return Effect().stop().thenReply(c.replyTo(), ns -> b);
@@ -217,7 +256,7 @@ public final class DeviceEntity
             return Effect().reply(c.replyTo(),
                     Result.rejected(409, "deviceIdentity", "device " + identity + " is already bound to pile " + s.pileId()));
         }
-        return Effect().persist(new Bound(c.pileId(), clock.instant()))
+        return persistAndCopy(List.of(new Bound(c.pileId(), clock.instant())))
                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns)));
     }
 
@@ -225,7 +264,7 @@ public final class DeviceEntity
         if (!c.pileId().equals(s.pileId())) {
             return Effect().reply(c.replyTo(), Result.ok(binding(s)));
         }
-        return Effect().persist(new Released(c.pileId(), clock.instant()))
+        return persistAndCopy(List.of(new Released(c.pileId(), clock.instant())))
                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns)));
     }
 

@@ -56,4 +56,21 @@ class DeviceEntityTest {
         assertTrue(kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r))
                 .reply().isOk());
     }
+
+    @Test
+    void everyEventIsCopiedWithItsSequenceNumberAndRecoveryCopiesTheStateAgain() {
+        java.util.List<String> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var kit = EventSourcedBehaviorTestKit.<DeviceEntity.Command, DeviceEntity.Event, DeviceEntity.State>create(
+                KIT.system(), DeviceEntity.create("CP-C", Clock.systemUTC(),
+                        (b, seqNr) -> copies.add(seqNr + ":" + b.pileId() + ":" + b.secretDigest() + ":" + b.serialNumber())));
+        kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-1", r));
+        kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.IssueSecret("pile-1",
+                "d1", io.chargeplane.control.Origin.system("test"), java.time.Instant.now(), r));
+        kit.runCommand(new DeviceEntity.RecordSerial("SN-1"));
+        kit.runCommand(new DeviceEntity.RecordSerial("SN-1")); // unchanged: no event, no copy
+        assertEquals(java.util.List.of("1:pile-1:null:null", "2:pile-1:d1:null", "3:pile-1:d1:SN-1"), copies);
+        kit.restart();
+        assertEquals("3:pile-1:d1:SN-1", copies.get(copies.size() - 1));
+        assertEquals(4, copies.size());
+    }
 }

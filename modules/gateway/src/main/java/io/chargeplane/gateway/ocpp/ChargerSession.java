@@ -310,8 +310,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             if (request instanceof Core.BootNotificationRequest boot) {
                 String serial = boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber()
                         : boot.chargeBoxSerialNumber();
-                control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                        .tell(new DeviceEntity.RecordSerial(serial));
+                if (serial != null && !serial.equals(binding.serialNumber())) { // the device is not woken for nothing
+                    control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                            .tell(new DeviceEntity.RecordSerial(serial));
+                    binding = new DeviceEntity.Binding(identity, binding.pileId(), serial, binding.secretDigest(),
+                            binding.boundAt());
+                }
             }
             forward(call, accepted, null);
         }

@@ -115,12 +115,22 @@ public final class OcppServer {
      * stop the upgrade: the session finds out on its own.
      */
     private java.util.concurrent.CompletionStage<DeviceEntity.Binding> lookup(String identity, Channel channel) {
-        return admission.submit(() -> control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout())
+        return admission.submit(() -> binding(identity)
                 .thenCompose(binding -> !binding.bound() ? CompletableFuture.completedFuture(binding)
                         : control.sharding().entityRefFor(PileEntity.ENTITY_KEY, binding.pileId())
                                 .ask(PileCommand.Wake::new, settings.handshakeLookupTimeout())
                                 .handle((awake, failure) -> binding)), channel::isActive);
+    }
+
+    /**
+     * From the table copy when it is current (no entity recovered: what makes a storm of reconnects cheap), else
+     * from the device entity.
+     */
+    private java.util.concurrent.CompletionStage<DeviceEntity.Binding> binding(String identity) {
+        return control.deviceBindings().current(identity).thenCompose(copy -> copy.isPresent()
+                ? CompletableFuture.completedFuture(copy.get())
+                : control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                        .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout()));
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
