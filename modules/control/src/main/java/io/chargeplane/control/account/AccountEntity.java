@@ -129,6 +129,11 @@ public final class AccountEntity
     }
 
     @Override
+    public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+        return io.chargeplane.control.NoSnapshots.recovery();
+    }
+
+    @Override
     public State emptyState() {
         return new State(null, null, 0, null, null);
     }

@@ -69,6 +69,11 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
     }
 
     @Override
+    public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+        return io.chargeplane.control.NoSnapshots.recovery();
+    }
+
+    @Override
     public State emptyState() {
         return new State(null, null);
     }

@@ -182,10 +182,7 @@ public final class DeviceEntity
 
     @Override
     public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
-        // a device never snapshots (a handful of events): recovery skips the snapshot query, one of the three
-        // queries every connect after a restart paid for its device
-        return org.apache.pekko.persistence.typed.javadsl.Recovery.withSnapshotSelectionCriteria(
-                org.apache.pekko.persistence.typed.SnapshotSelectionCriteria.none());
+        return io.chargeplane.control.NoSnapshots.recovery();
     }
 
     @Override

@@ -71,6 +71,11 @@ public final class IdTagEntity
     }
 
     @Override
+    public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+        return io.chargeplane.control.NoSnapshots.recovery();
+    }
+
+    @Override
     public State emptyState() {
         return new State(null, null, null);
     }

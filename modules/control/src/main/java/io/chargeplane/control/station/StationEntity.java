@@ -134,6 +134,11 @@ public final class StationEntity
     }
 
     @Override
+    public org.apache.pekko.persistence.typed.javadsl.Recovery recovery() {
+        return io.chargeplane.control.NoSnapshots.recovery();
+    }
+
+    @Override
     public State emptyState() {
         return new State(null, null, null, null, null, List.of());
     }

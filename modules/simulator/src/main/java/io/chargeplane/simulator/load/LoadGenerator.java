@@ -91,7 +91,8 @@ public final class LoadGenerator {
             Provisioner provisioner = new Provisioner(http);
             provisioner.login(arg("user", "admin"), arg("password", ""));
             long failed = provisioner.provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
-            report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed);
+            report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed)
+                    .put("provisionRetries", provisioner.retries());
         }
         if (scenario.equals("provision")) {
             return report;

@@ -15,6 +15,7 @@ final class Provisioner {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String api;
     private String token;
+    private final AtomicLong retries = new AtomicLong();
 
     Provisioner(String httpBase) {
         this.api = httpBase;
@@ -81,11 +82,17 @@ final class Provisioner {
             if (!again) {
                 return e != null ? CompletableFuture.<Integer>failedFuture(e) : CompletableFuture.completedFuture(status);
             }
+            retries.incrementAndGet();
             System.err.println("provisioning: " + method + " " + path + " answered "
                     + (e != null ? e.toString() : String.valueOf(status)) + "; attempt " + (n + 1) + " of " + ATTEMPTS);
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n, java.util.concurrent.TimeUnit.SECONDS))
                     .thenCompose(x -> attempt(method, path, body, n + 1));
         }).thenCompose(f -> f);
+    }
+
+    /** Requests sent again after a 5xx or no answer. */
+    long retries() {
+        return retries.get();
     }
 
     CompletableFuture<Integer> send(String method, String path, String body) {
