@@ -124,13 +124,14 @@ public final class OcppServer {
 
     /**
      * From the table copy when it is current (no entity recovered: what makes a storm of reconnects cheap), else
-     * from the device entity.
+     * from the device entity (also when the copy could not be read: the entity may be in memory).
      */
     private java.util.concurrent.CompletionStage<DeviceEntity.Binding> binding(String identity) {
-        return control.deviceBindings().current(identity).thenCompose(copy -> copy.isPresent()
+        return control.deviceBindings().current(identity).handle((copy, failure) -> failure == null && copy.isPresent()
                 ? CompletableFuture.completedFuture(copy.get())
                 : control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
-                        .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout()));
+                        .ask(DeviceEntity.Lookup::new, settings.handshakeLookupTimeout()))
+                .thenCompose(binding -> binding);
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
