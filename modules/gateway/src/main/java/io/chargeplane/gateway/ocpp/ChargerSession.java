@@ -89,22 +89,25 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private boolean busy;
     private int unreadable;
     private boolean closing;
+    private final ShedLog shedLog;
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
                                                   OcppSettings settings, ChargerSocket socket,
-                                                  DeviceEntity.Binding binding) {
+                                                  DeviceEntity.Binding binding, ShedLog shedLog) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ctx.setLoggerName(ChargerSession.class); // named, not found by walking the stack at every connect
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
             ctx.getSelf().tell(new BindingFound(binding)); // read by the handshake, before the upgrade
-            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket);
+            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket, shedLog);
         }));
     }
 
     private ChargerSession(ActorContext<SessionMessage> ctx,
                            org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers, String identity,
-                           String remoteAddress, Control control, OcppSettings settings, ChargerSocket socket) {
+                           String remoteAddress, Control control, OcppSettings settings, ChargerSocket socket,
+                           ShedLog shedLog) {
         super(ctx);
+        this.shedLog = shedLog;
         this.timers = timers;
         this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
         this.identity = identity;
@@ -235,8 +238,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private void shed(String text, long waitedNanos) {
         FrameCodec.Decoded decoded = FrameCodec.decode(text);
         if (decoded instanceof FrameCodec.Ok ok && ok.frame() instanceof Frame.Call call) {
-            getContext().getLog().warn("{}: call {} shed after waiting {} ms", identity, call.messageId(),
-                    waitedNanos / 1_000_000);
+            shedLog.shed(identity, waitedNanos); // counted for the node, logged at most every few seconds
             send(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
                     "server overloaded: the call waited too long; retry later"));
         } else {

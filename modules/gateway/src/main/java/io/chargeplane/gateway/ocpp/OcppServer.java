@@ -60,6 +60,7 @@ public final class OcppServer {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong sessionNames = new AtomicLong();
     private final HandshakeAdmission admission;
+    private final ShedLog shedLog = new ShedLog(java.time.Duration.ofSeconds(5));
 
     private OcppServer(ActorSystem<?> system, Control control, OcppSettings settings) throws InterruptedException {
         this.system = system;
@@ -137,7 +138,7 @@ public final class OcppServer {
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
                                                   DeviceEntity.Binding binding) {
         ActorRef<SessionMessage> session = system.systemActorOf(
-                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding),
+                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, shedLog),
                 "ocpp-" + sessionNames.incrementAndGet(), Props.empty());
         sessions.add(session);
         socket.onClosed(() -> sessions.remove(session));
