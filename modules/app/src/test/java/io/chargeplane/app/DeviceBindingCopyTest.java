@@ -39,7 +39,8 @@ class DeviceBindingCopyTest {
             DeviceBindings bindings = new DeviceBindings(database, blocking);
 
             // never seen: a stranger, known without asking its entity
-            assertEquals(Optional.of(new DeviceEntity.Binding("NOBODY", null, null, null, null)), read(bindings, "NOBODY"));
+            assertEquals(Optional.of(new DeviceEntity.Binding("NOBODY", null, null, null, null)),
+                    read(bindings, "NOBODY"));
 
             // events in the journal but no copy yet: only the entity can tell
             journal(database, "CP-1", 1);
@@ -90,7 +91,8 @@ class DeviceBindingCopyTest {
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement i = c.prepareStatement("INSERT INTO \"event_journal\" (\"persistence_id\", "
                      + "\"sequence_number\", \"deleted\", \"writer\", \"write_timestamp\", \"adapter_manifest\", "
-                     + "\"event_payload\", \"event_ser_id\", \"event_ser_manifest\") VALUES (?, ?, FALSE, 'test', 0, '', ?, 1, 'x')")) {
+                     + "\"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
+                     + "VALUES (?, ?, FALSE, 'test', 0, '', ?, 1, 'x')")) {
             i.setString(1, "Device|" + identity);
             i.setLong(2, seqNr);
             i.setBytes(3, new byte[] {1});

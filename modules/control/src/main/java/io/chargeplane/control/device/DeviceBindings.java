@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>The entity writes its row after each event it persists, behind its back and in batches; a row can therefore
  * lag or (after a crash between the two writes) be stale. It is trusted only when it is exactly current: each row
  * carries the sequence number of the device's last event it reflects, and a read compares it with the highest
- * sequence number in the journal, in the same round trip. Anything else reads as "ask the entity", which answers
- * from the journal and rewrites its row when it recovers. An identity with neither row nor event is a stranger,
- * known without asking anyone.
+ * sequence number in the journal, read together (batched over the identities asked at that moment). Anything
+ * else reads as "ask the entity", which answers from the journal and rewrites its row when it recovers. An
+ * identity with neither row nor event is a stranger, known without asking anyone.
  */
 public final class DeviceBindings implements DeviceEntity.BindingRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceBindings.class);
