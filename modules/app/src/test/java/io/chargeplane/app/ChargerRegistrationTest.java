@@ -138,11 +138,30 @@ class ChargerRegistrationTest {
         try (SimulatedCharger cp = SimulatedCharger.connectWithPassword(TestNodes.ocpp(node), "CP-R1", password)) {
             assertEquals(DataTypes.RegistrationStatus.ACCEPTED, cp.boot("Acme", "W22", "SN-1").status());
         }
+        // a new password; then the table copy of the binding is set back to the old one, as a lost copy write
+        // would leave it: the copy is behind the journal, so the handshake asks the device, and the old
+        // password no longer opens the socket
+        String second = otto.ok(otto.post("/api/chargers/P-1/device-secret", "")).get("password").asText();
+        for (int i = 0; i < 100 && copySequence(node, "CP-R1") != journalSequence(node, "CP-R1"); i++) {
+            Thread.sleep(100); // the copy is written behind the device's back
+        }
+        assertEquals(journalSequence(node, "CP-R1"), copySequence(node, "CP-R1"), "the copy caught up");
+        try (var c = node.database().dataSource().getConnection(); var u = c.prepareStatement(
+                "UPDATE device_binding SET secret_digest = ?, seq_nr = seq_nr - 1 WHERE identity = 'CP-R1'")) {
+            u.setString(1, DeviceDigest.of(password));
+            assertEquals(1, u.executeUpdate());
+        }
+        assertEquals(401, handshakeStatus(() -> SimulatedCharger.connectWithPassword(TestNodes.ocpp(node), "CP-R1", password)));
+        try (SimulatedCharger cp = SimulatedCharger.connectWithPassword(TestNodes.ocpp(node), "CP-R1", second)) {
+            assertEquals(DataTypes.RegistrationStatus.ACCEPTED, cp.boot("Acme", "W22", "SN-1").status());
+        }
         assertEquals(409, otto.post("/api/chargers/P-3/device-secret", "").status(), "no device bound to P-3");
         JsonNode issued = eventually(() -> admin.ok(admin.get("/api/audit?entityType=device&entityId=CP-R1")),
-                l -> l.get("items").size() == 1);
+                l -> l.get("items").size() == 2);
         assertEquals("otto", issued.get("items").get(0).get("username").asText());
-        assertTrue(!issued.toString().contains(DeviceDigest.of(password)), "the digest stays out of the audit log");
+        assertEquals("otto", issued.get("items").get(1).get("username").asText());
+        assertTrue(!issued.toString().contains(DeviceDigest.of(password))
+                && !issued.toString().contains(DeviceDigest.of(second)), "the digests stay out of the audit log");
 
         // bad input: each a 400 naming the field, nothing written
         long rows = TestNodes.settledJournalRows(node);
@@ -162,5 +181,28 @@ class ChargerRegistrationTest {
         }
         assertEquals(rows, TestNodes.journalRows(node), "bad input wrote nothing");
         assertEquals(200, otto.post("/api/chargers", ok).status(), "CN-9 is still free");
+    }
+
+    /** The device's highest sequence number in the journal. */
+    private static long journalSequence(io.chargeplane.app.ChargePlaneNode node, String identity) throws Exception {
+        try (var c = node.database().dataSource().getConnection(); var q = c.prepareStatement(
+                "SELECT MAX(\"sequence_number\") FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+            q.setString(1, "Device|" + identity);
+            try (var rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The sequence number of the device event its table copy reflects (0 without a copy). */
+    private static long copySequence(io.chargeplane.app.ChargePlaneNode node, String identity) throws Exception {
+        try (var c = node.database().dataSource().getConnection();
+             var q = c.prepareStatement("SELECT seq_nr FROM device_binding WHERE identity = ?")) {
+            q.setString(1, identity);
+            try (var rs = q.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 }
