@@ -3,8 +3,6 @@ package io.chargeplane.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.device.DeviceBindings;
 import io.chargeplane.control.device.DeviceEntity;
@@ -13,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,10 +29,8 @@ class DeviceBindingCopyTest {
     private static final Instant BOUND = Instant.parse("2026-11-26T01:00:00.123456Z").truncatedTo(ChronoUnit.MICROS);
 
     private static void trustRules(TestNodes.Db db) throws Exception {
-        Config config = ConfigFactory.parseMap(Map.of("chargeplane.db.url", db.url(), "chargeplane.db.user",
-                db.user(), "chargeplane.db.password", db.password(), "chargeplane.db.app-pool-size", 2));
         ExecutorService blocking = Executors.newFixedThreadPool(2);
-        try (Database database = Database.open(config)) {
+        try (Database database = db.open()) {
             DeviceBindings bindings = new DeviceBindings(database, blocking);
 
             // never seen: a stranger, known without asking its entity

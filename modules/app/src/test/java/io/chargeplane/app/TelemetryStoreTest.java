@@ -2,15 +2,12 @@ package io.chargeplane.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.telemetry.MeterSample;
 import io.chargeplane.control.telemetry.TelemetryStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +29,7 @@ class TelemetryStoreTest {
     }
 
     private static void roundTrip(TestNodes.Db db) throws Exception {
-        Config config = ConfigFactory.parseMap(Map.of("chargeplane.db.url", db.url(), "chargeplane.db.user",
-                db.user(), "chargeplane.db.password", db.password(), "chargeplane.db.app-pool-size", 2));
-        try (Database database = Database.open(config)) {
+        try (Database database = db.open()) {
             TelemetryStore store = new TelemetryStore(database);
             store.insert(awkwardSamples());
             assertEquals(awkwardSamples(), store.samplesOf("pile-1", 10));

@@ -19,6 +19,12 @@ final class TestNodes {
 
     /** Where a test's database lives; H2 on a file in a temporary directory, or a real PostgreSQL. */
     record Db(String url, String user, String password) {
+        /** The application's pool and migrated schema on this database, without a node. */
+        io.chargeplane.control.db.Database open() {
+            return io.chargeplane.control.db.Database.open(com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of(
+                    "chargeplane.db.url", url, "chargeplane.db.user", user, "chargeplane.db.password", password,
+                    "chargeplane.db.app-pool-size", 2)));
+        }
     }
 
     static Db h2(Path dir) {

@@ -3,7 +3,6 @@ package io.chargeplane.control.device;
 import io.chargeplane.control.db.Batcher;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.db.Dialect;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,8 +93,7 @@ public final class DeviceBindings implements DeviceEntity.BindingRecorder {
         try (Connection c = db.dataSource().getConnection()) {
             try (PreparedStatement q = c.prepareStatement("SELECT \"persistence_id\", MAX(\"sequence_number\") "
                     + "FROM \"event_journal\" WHERE \"persistence_id\" = ANY(?) GROUP BY \"persistence_id\"")) {
-                Array ids = c.createArrayOf("varchar", persistenceIds);
-                q.setArray(1, ids);
+                q.setArray(1, c.createArrayOf("varchar", persistenceIds));
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         journalSeq.put(rs.getString(1).substring(DeviceEntity.ENTITY_KEY.name().length() + 1), rs.getLong(2));
