@@ -1,0 +1,238 @@
+package io.chargeplane.control.journal;
+
+import com.typesafe.config.Config;
+import io.chargeplane.control.db.Batcher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.PersistentRepr$;
+import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import scala.Function1;
+import scala.collection.immutable.Seq;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * The event journal: pekko-persistence-jdbc's, with the two queries of every recovery (the highest sequence number,
+ * then the events) run in batches across the entities recovering at that moment. A reconnect storm recovers
+ * thousands of piles and a charger set-up four entities per charger; one by one, each recovery cost two round trips,
+ * a streaming query (a stream materialised per entity) and the pool hand-offs of both. Batched, a batch of up to
+ * {@value #BATCH} recoveries costs two indexed queries.
+ *
+ * <p>Writes, deletes and the read journal are the plugin's, unchanged. Recovery falls back to the plugin's own path
+ * where batching could change the answer or hold too much at once: a highest sequence number asked while a write
+ * of the same entity is in flight (the plugin waits for that write), and a replay of more than
+ * {@value #MAX_BATCHED_REPLAY} events or of fewer than its range holds.
+ */
+public class BatchingJournal extends JdbcAsyncWriteJournal {
+    static final int BATCH = 256;
+    static final int MAX_BATCHED_REPLAY = 1_000;
+
+    private record Highest(String persistenceId, CompletableFuture<Object> answer) {
+    }
+
+    private record Replay(String persistenceId, long from, long to, Function1<PersistentRepr, BoxedUnit> callback,
+                          CompletableFuture<BoxedUnit> done) {
+    }
+
+    private static final LongAdder BATCHED_REPLAYS = new LongAdder();
+
+    private final Serialization serialization;
+    private final ExecutorService executor;
+    private final Batcher<Highest> highest;
+    private final Batcher<Replay> replays;
+    private final Map<String, Future<?>> writing = new ConcurrentHashMap<>();
+
+    public BatchingJournal(Config config) {
+        super(config);
+        this.serialization = SerializationExtension.get(context().system());
+        int parallelism = recoveryParallelism(config);
+        this.executor = recoveryThreads(parallelism, "journal-recovery");
+        this.highest = new Batcher<>("journal highest sequence numbers", executor, BATCH, parallelism, this::readHighest);
+        this.replays = new Batcher<>("journal replays", executor, BATCH, parallelism, this::replay);
+    }
+
+    static int recoveryParallelism(Config config) {
+        return config.hasPath("recovery-parallelism") ? config.getInt("recovery-parallelism") : 2;
+    }
+
+    /** The threads a plugin runs its recovery batches on: blocking JDBC, off the actors' and Slick's threads. */
+    static ExecutorService recoveryThreads(int parallelism, String name) {
+        return Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Replays served by batches in this JVM since it started (for tests and diagnostics). */
+    public static long batchedReplays() {
+        return BATCHED_REPLAYS.sum();
+    }
+
+    @Override
+    public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+        Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
+        String persistenceId = messages.head().persistenceId();
+        writing.put(persistenceId, written);
+        FutureConverters.asJava(written).whenComplete((r, e) -> writing.remove(persistenceId, written));
+        return written;
+    }
+
+    @Override
+    public Future<Object> asyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+        if (writing.containsKey(persistenceId)) {
+            return super.asyncReadHighestSequenceNr(persistenceId, fromSequenceNr);
+        }
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        highest.submit(new Highest(persistenceId, answer));
+        return FutureConverters.asScala(answer);
+    }
+
+    @Override
+    public Future<BoxedUnit> asyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+                                                 Function1<PersistentRepr, BoxedUnit> recoveryCallback) {
+        long from = Math.max(1, fromSequenceNr);
+        if (toSequenceNr < from) {
+            return Future.successful(BoxedUnit.UNIT);
+        }
+        long span = toSequenceNr - from; // events in the range, minus one; no overflow for from >= 1
+        if (span >= MAX_BATCHED_REPLAY || span >= max) {
+            return super.asyncReplayMessages(persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback);
+        }
+        CompletableFuture<BoxedUnit> done = new CompletableFuture<>();
+        replays.submit(new Replay(persistenceId, from, toSequenceNr, recoveryCallback, done));
+        return FutureConverters.asScala(done);
+    }
+
+    @Override
+    public void postStop() {
+        super.postStop();
+        executor.shutdown();
+    }
+
+    private Connection connection() throws SQLException {
+        return db().source().createConnection();
+    }
+
+    /** One aggregate over the journal's primary key for the whole batch; an entity without events has 0. */
+    private void readHighest(List<Highest> batch) {
+        Map<String, List<CompletableFuture<Object>>> waiting = new LinkedHashMap<>();
+        for (Highest h : batch) {
+            waiting.computeIfAbsent(h.persistenceId(), k -> new ArrayList<>(1)).add(h.answer());
+        }
+        Map<String, Long> found = new HashMap<>();
+        try (Connection c = connection();
+             PreparedStatement q = c.prepareStatement("SELECT \"persistence_id\", MAX(\"sequence_number\") "
+                     + "FROM \"event_journal\" WHERE \"persistence_id\" = ANY(?) GROUP BY \"persistence_id\"")) {
+            q.setArray(1, c.createArrayOf("varchar", waiting.keySet().toArray(String[]::new)));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            waiting.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
+            return;
+        }
+        waiting.forEach((id, answers) -> {
+            Long seqNr = found.getOrDefault(id, 0L);
+            answers.forEach(f -> f.complete(seqNr));
+        });
+    }
+
+    /**
+     * One query for the whole batch, each entity's range joined to the primary key; each entity's events go to its
+     * callback in order, then its replay completes. An entity asked twice in one batch (two incarnations) is read
+     * twice.
+     */
+    private void replay(List<Replay> batch) {
+        String[] ids = new String[batch.size()];
+        Long[] froms = new Long[batch.size()];
+        Long[] tos = new Long[batch.size()];
+        Map<String, List<Replay>> byId = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Replay r = batch.get(i);
+            ids[i] = r.persistenceId();
+            froms[i] = r.from();
+            tos[i] = r.to();
+            byId.computeIfAbsent(r.persistenceId(), k -> new ArrayList<>(1)).add(r);
+        }
+        Map<Replay, List<PersistentRepr>> events = new IdentityHashMap<>();
+        try (Connection c = connection();
+             PreparedStatement q = c.prepareStatement("SELECT j.\"persistence_id\", j.\"sequence_number\", "
+                     + "j.\"writer\", j.\"write_timestamp\", j.\"adapter_manifest\", j.\"event_ser_id\", "
+                     + "j.\"event_ser_manifest\", j.\"event_payload\", j.\"meta_ser_id\", j.\"meta_ser_manifest\", "
+                     + "j.\"meta_payload\" FROM UNNEST(?, ?, ?) AS r(pid, lo, hi) JOIN \"event_journal\" j "
+                     + "ON j.\"persistence_id\" = r.pid AND j.\"sequence_number\" BETWEEN r.lo AND r.hi "
+                     + "WHERE j.\"deleted\" = FALSE ORDER BY j.\"persistence_id\", j.\"sequence_number\"")) {
+            q.setArray(1, c.createArrayOf("varchar", ids));
+            q.setArray(2, c.createArrayOf("bigint", froms));
+            q.setArray(3, c.createArrayOf("bigint", tos));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    long seqNr = rs.getLong(2);
+                    PersistentRepr repr = null;
+                    for (Replay r : byId.get(id)) {
+                        if (seqNr < r.from() || seqNr > r.to()) {
+                            continue;
+                        }
+                        if (repr == null) {
+                            repr = toRepr(rs, id, seqNr);
+                        }
+                        events.computeIfAbsent(r, k -> new ArrayList<>()).add(repr);
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            batch.forEach(r -> r.done().completeExceptionally(e));
+            return;
+        }
+        for (Replay r : batch) {
+            try {
+                for (PersistentRepr repr : events.getOrDefault(r, List.of())) {
+                    r.callback().apply(repr);
+                }
+                BATCHED_REPLAYS.increment();
+                r.done().complete(BoxedUnit.UNIT);
+            } catch (RuntimeException e) {
+                r.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    private PersistentRepr toRepr(ResultSet rs, String persistenceId, long seqNr) throws SQLException {
+        Object payload = serialization.deserialize(rs.getBytes(8), rs.getInt(6), rs.getString(7)).get();
+        String manifest = rs.getString(5);
+        PersistentRepr repr = PersistentRepr$.MODULE$.apply(payload, seqNr, persistenceId,
+                manifest == null ? PersistentRepr$.MODULE$.Undefined() : manifest, false, null, rs.getString(3));
+        int metaSerId = rs.getInt(9);
+        boolean hasMeta = !rs.wasNull();
+        byte[] meta = rs.getBytes(11);
+        if (hasMeta && meta != null) {
+            String metaManifest = rs.getString(10);
+            repr = repr.withMetadata(serialization.deserialize(meta, metaSerId,
+                    metaManifest == null ? "" : metaManifest).get());
+        }
+        return repr.withTimestamp(rs.getLong(4));
+    }
+}

@@ -1,0 +1,117 @@
+package io.chargeplane.control.journal;
+
+import com.typesafe.config.Config;
+import io.chargeplane.control.db.Batcher;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.persistence.SelectedSnapshot;
+import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.jdbc.snapshot.JdbcSnapshotStore;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import scala.Option;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The snapshot store: pekko-persistence-jdbc's, with the snapshot query that starts a recovery (the latest snapshot
+ * of the entity) run in batches across the entities recovering at that moment, like the journal's queries
+ * ({@link BatchingJournal}). Any other selection (a maximum sequence number or timestamp), saves and deletes are
+ * the plugin's own.
+ */
+public class BatchingSnapshotStore extends JdbcSnapshotStore {
+    private record Latest(String persistenceId, CompletableFuture<Option<SelectedSnapshot>> answer) {
+    }
+
+    private static final LongAdder BATCHED_LOADS = new LongAdder();
+
+    private final Serialization serialization;
+    private final ExecutorService executor;
+    private final Batcher<Latest> latest;
+
+    public BatchingSnapshotStore(Config config) {
+        super(config);
+        this.serialization = SerializationExtension.get(context().system());
+        int parallelism = BatchingJournal.recoveryParallelism(config);
+        this.executor = BatchingJournal.recoveryThreads(parallelism, "snapshot-recovery");
+        this.latest = new Batcher<>("latest snapshots", executor, BatchingJournal.BATCH, parallelism, this::readLatest);
+    }
+
+    /** Latest-snapshot lookups served by batches in this JVM since it started (for tests and diagnostics). */
+    public static long batchedLoads() {
+        return BATCHED_LOADS.sum();
+    }
+
+    @Override
+    public Future<Option<SelectedSnapshot>> loadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+        if (criteria.maxSequenceNr() != Long.MAX_VALUE || criteria.maxTimestamp() != Long.MAX_VALUE) {
+            return super.loadAsync(persistenceId, criteria);
+        }
+        CompletableFuture<Option<SelectedSnapshot>> answer = new CompletableFuture<>();
+        latest.submit(new Latest(persistenceId, answer));
+        return FutureConverters.asScala(answer);
+    }
+
+    @Override
+    public void postStop() {
+        super.postStop();
+        executor.shutdown();
+    }
+
+    private void readLatest(List<Latest> batch) {
+        Map<String, List<CompletableFuture<Option<SelectedSnapshot>>>> waiting = new LinkedHashMap<>();
+        for (Latest l : batch) {
+            waiting.computeIfAbsent(l.persistenceId(), k -> new ArrayList<>(1)).add(l.answer());
+        }
+        Map<String, SelectedSnapshot> found = new HashMap<>();
+        try (Connection c = db().source().createConnection();
+             PreparedStatement q = c.prepareStatement("SELECT s.\"persistence_id\", s.\"sequence_number\", "
+                     + "s.\"created\", s.\"snapshot_ser_id\", s.\"snapshot_ser_manifest\", s.\"snapshot_payload\", "
+                     + "s.\"meta_ser_id\", s.\"meta_ser_manifest\", s.\"meta_payload\" FROM \"snapshot\" s JOIN "
+                     + "(SELECT \"persistence_id\", MAX(\"sequence_number\") AS m FROM \"snapshot\" "
+                     + "WHERE \"persistence_id\" = ANY(?) GROUP BY \"persistence_id\") l "
+                     + "ON s.\"persistence_id\" = l.\"persistence_id\" AND s.\"sequence_number\" = l.m")) {
+            q.setArray(1, c.createArrayOf("varchar", waiting.keySet().toArray(String[]::new)));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), toSnapshot(rs));
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            waiting.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
+            return;
+        }
+        waiting.forEach((id, answers) -> {
+            Option<SelectedSnapshot> snapshot = Option.apply(found.get(id));
+            answers.forEach(f -> {
+                BATCHED_LOADS.increment();
+                f.complete(snapshot);
+            });
+        });
+    }
+
+    private SelectedSnapshot toSnapshot(ResultSet rs) throws SQLException {
+        Object snapshot = serialization.deserialize(rs.getBytes(6), rs.getInt(4), rs.getString(5)).get();
+        SnapshotMetadata metadata = SnapshotMetadata.apply(rs.getString(1), rs.getLong(2), rs.getLong(3));
+        int metaSerId = rs.getInt(7);
+        boolean hasMeta = !rs.wasNull();
+        byte[] meta = rs.getBytes(9);
+        if (hasMeta && meta != null) {
+            String metaManifest = rs.getString(8);
+            metadata = metadata.withMetadata(serialization.deserialize(meta, metaSerId,
+                    metaManifest == null ? "" : metaManifest).get());
+        }
+        return SelectedSnapshot.create(metadata, snapshot);
+    }
+}
