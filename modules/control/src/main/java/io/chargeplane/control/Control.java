@@ -59,9 +59,8 @@ public final class Control {
         ControlSettings settings = ControlSettings.from(system.settings().config());
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("chargeplane.blocking-dispatcher"));
         TelemetryStore telemetry = new TelemetryStore(db);
-        ActorRef<TelemetryWriter.Command> writer = system.systemActorOf(
-                TelemetryWriter.create(telemetry, blocking, settings.telemetryBatchRows(), settings.telemetryParallelism()),
-                "telemetry-writer", Props.empty());
+        TelemetryWriter writer = new TelemetryWriter(telemetry, blocking, settings.telemetryBatchRows(),
+                settings.telemetryParallelism());
         ActorRef<UnboundIdentities.Command> unbound = system.systemActorOf(
                 UnboundIdentities.create(db, blocking, java.time.Duration.ofSeconds(1), 10_000,
                         settings.unboundTableMaxRows()), "unbound-identities", Props.empty());

@@ -7,6 +7,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /** What the entities of one node share: settings, the clock, id allocation, the telemetry and presence writers. */
 public record ControlServices(ControlSettings settings, Clock clock, TransactionIdAllocator transactionIds,
-                              ActorRef<TelemetryWriter.Command> telemetry,
+                              TelemetryWriter telemetry,
                               ActorRef<io.chargeplane.control.presence.PresenceWriter.Command> presence) {
 }

@@ -9,7 +9,6 @@ import io.chargeplane.control.review.ReviewRules;
 import io.chargeplane.control.review.SaveMode;
 import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.telemetry.MeterSample;
-import io.chargeplane.control.telemetry.TelemetryWriter;
 import io.chargeplane.ocpp.CallReader;
 import io.chargeplane.ocpp.Direction;
 import io.chargeplane.ocpp.ErrorCode;
@@ -711,9 +710,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             replyTo.tell(new OcppAnswer(c.messageId(), answer));
             return;
         }
-        services.telemetry().tell(new TelemetryWriter.Write(samples, failure -> replyTo.tell(failure == null
+        services.telemetry().write(samples, failure -> replyTo.tell(failure == null
                 ? new OcppAnswer(c.messageId(), answer)
-                : error(c, ErrorCode.InternalError, "meter values could not be stored"))));
+                : error(c, ErrorCode.InternalError, "meter values could not be stored")));
     }
 
     private void violationAlerts(List<PileEvent> events, PileCommand.FromCharger c, Integer txId) {

@@ -54,7 +54,7 @@ class PileEntityTest {
     void setUp() {
         var settings = ControlSettings.from(CONFIG);
         var blocking = Executors.newFixedThreadPool(2);
-        var writer = KIT.spawn(TelemetryWriter.create(new TelemetryStore(DB), blocking, 100, 1));
+        var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1);
         var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
         var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
                 presence);
