@@ -2,6 +2,7 @@ package io.chargeplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeplane.ocpp.OcppJson;
+import io.chargeplane.simulator.load.KeepAliveHttp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.chargeplane.bench;
+package io.chargeplane.simulator.load;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * One operator's HTTP/1.1 connection, kept alive, one request at a time: what a console does. The JDK's
  * HttpClient cost the benchmark process about half a core at a few hundred requests per second (its selector
- * thread and executor hand-offs), CPU the server under test then lacked on this 2-core machine.
+ * thread and executor hand-offs), CPU the server under test then lacked on this 2-core machine. Blocking: one
+ * thread per connection. A connection the server closed is opened again by the next request.
  */
-final class KeepAliveHttp implements AutoCloseable {
-    record Response(int status, String body) {
+public final class KeepAliveHttp implements AutoCloseable {
+    public record Response(int status, String body) {
     }
 
     private final String host;
@@ -22,14 +23,20 @@ final class KeepAliveHttp implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    KeepAliveHttp(String host, int port) {
+    public KeepAliveHttp(String host, int port) {
         this.host = host;
         this.port = port;
     }
 
-    Response post(String path, String token, String json) throws IOException {
+    public Response post(String path, String token, String json) throws IOException {
+        return send("POST", path, token, json);
+    }
+
+    /** One request with a JSON body; {@code token} null for none. */
+    public Response send(String method, String path, String token, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
+        String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                + (token == null ? "" : "\r\nAuthorization: Bearer " + token)
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         if (socket == null) {
             socket = new Socket(host, port);
