@@ -19,6 +19,7 @@ class OperatorAccountsTest {
     void accountsAndTokensOnH2(@TempDir Path dir) {
         try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir))) {
             walkThrough(new Rest(node));
+            tokensCheckedTogetherEachGetTheirOwnAnswer(new Rest(node));
         }
     }
 
@@ -26,6 +27,43 @@ class OperatorAccountsTest {
     void accountsAndTokensOnPostgres() throws Exception {
         try (ChargePlaneNode node = TestNodes.start(TestNodes.postgres())) {
             walkThrough(new Rest(node));
+            tokensCheckedTogetherEachGetTheirOwnAnswer(new Rest(node));
+        }
+    }
+
+    /**
+     * Requests that arrive together have their tokens looked up in one query: each still gets its own account, and a
+     * signed-out or unknown token among them gets 401.
+     */
+    private static void tokensCheckedTogetherEachGetTheirOwnAnswer(Rest admin) {
+        admin.ok(admin.post("/api/accounts",
+                "{\"username\":\"vera\",\"role\":\"VIEWER\",\"password\":\"vera-first-password\"}"));
+        Rest vera = admin.as("vera", "vera-first-password");
+        Rest signedOut = admin.as("vera", "vera-first-password");
+        assertEquals(204, signedOut.post("/api/auth/logout", "").status());
+        java.util.List<String> tokens = java.util.List.of(admin.token(), vera.token(), signedOut.token(), "not-a-token");
+        java.util.List<String> owners = java.util.Arrays.asList("admin", "vera", null, null);
+        java.util.concurrent.ExecutorService operators = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.Future<Rest.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 160; i++) {
+                String token = tokens.get(i % tokens.size());
+                replies.add(operators.submit(() -> admin.anonymous().sendWithHeader("GET", "/api/auth/me", "",
+                        "Authorization", "Bearer " + token)));
+            }
+            for (int i = 0; i < replies.size(); i++) {
+                Rest.Reply r = replies.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                String owner = owners.get(i % tokens.size());
+                if (owner == null) {
+                    assertEquals(401, r.status(), "request " + i);
+                } else {
+                    assertEquals(owner, admin.ok(r).get("username").asText(), "request " + i);
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            operators.shutdownNow();
         }
     }
 
