@@ -34,8 +34,9 @@ import scala.util.Try;
  * The event journal: pekko-persistence-jdbc's, with the two queries of every recovery (the highest sequence number,
  * then the events) run in batches across the entities recovering at that moment. A reconnect storm recovers
  * thousands of piles and a charger set-up four entities per charger; one by one, each recovery cost two round trips,
- * a streaming query (a stream materialised per entity) and the pool hand-offs of both. Batched, a batch of up to
- * {@value #BATCH} recoveries costs two indexed queries.
+ * a streaming query (a stream materialised per entity) and the pool hand-offs of both. Batched, up to
+ * {@value #BATCH} highest sequence numbers cost one indexed query, and the events of as many replays as hold up to
+ * {@value #MAX_EVENTS_PER_BATCH} events another.
  *
  * <p>Writes, deletes and the read journal are the plugin's, unchanged. Recovery falls back to the plugin's own path
  * where batching could change the answer or hold too much at once: a highest sequence number asked while a write
@@ -45,6 +46,7 @@ import scala.util.Try;
 public class BatchingJournal extends JdbcAsyncWriteJournal {
     static final int BATCH = 256;
     static final int MAX_BATCHED_REPLAY = 1_000;
+    static final int MAX_EVENTS_PER_BATCH = 20_000;
 
     private record Highest(String persistenceId, CompletableFuture<Object> answer) {
     }
@@ -67,7 +69,9 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
         int parallelism = recoveryParallelism(config);
         this.executor = recoveryThreads(parallelism, "journal-recovery");
         this.highest = new Batcher<>("journal highest sequence numbers", executor, BATCH, parallelism, this::readHighest);
-        this.replays = new Batcher<>("journal replays", executor, BATCH, parallelism, this::replay);
+        // weighed in events, so that a batch of long histories does not hold hundreds of thousands of events at once
+        this.replays = new Batcher<>("journal replays", executor, MAX_EVENTS_PER_BATCH,
+                r -> (int) (r.to() - r.from() + 1), parallelism, this::replay);
     }
 
     static int recoveryParallelism(Config config) {
