@@ -3,7 +3,7 @@ package io.chargeplane.control.account;
 import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.Origin;
 import io.chargeplane.control.Result;
-import io.chargeplane.control.db.Batcher;
+import io.chargeplane.control.db.Lookups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,15 +13,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -47,7 +44,7 @@ public final class Accounts {
     private final AuthSettings settings;
     /** Checked against when the account does not exist, so that a miss takes as long as a wrong password. */
     private final String decoyHash;
-    private final Batcher<Lookup> lookups;
+    private final Lookups<String, TokenStore.Principal> lookups;
 
     public Accounts(ActorSystem<?> system, TokenStore tokens, PasswordHasher hasher, Executor blocking, Clock clock,
                     AuthSettings settings) {
@@ -58,7 +55,8 @@ public final class Accounts {
         this.clock = clock;
         this.settings = settings;
         this.decoyHash = hasher.hash("decoy-" + System.nanoTime());
-        this.lookups = new Batcher<>("token lookups", blocking, 256, 2, this::lookUp);
+        this.lookups = new Lookups<>("token lookups", blocking, 256, 2,
+                batch -> tokens.resolveAll(batch, clock.instant()), token -> null);
         AccountEntity.init(system, new AccountEntity.Lockout(settings.maxFailedLogins(), settings.lockDuration()));
     }
 
@@ -102,23 +100,7 @@ public final class Accounts {
      * query.
      */
     public CompletionStage<Optional<TokenStore.Principal>> authenticate(String token) {
-        CompletableFuture<Optional<TokenStore.Principal>> answer = new CompletableFuture<>();
-        lookups.submit(new Lookup(token, answer));
-        return answer;
-    }
-
-    private record Lookup(String token, CompletableFuture<Optional<TokenStore.Principal>> answer) {
-    }
-
-    private void lookUp(List<Lookup> batch) {
-        Map<String, TokenStore.Principal> found;
-        try {
-            found = tokens.resolveAll(batch.stream().map(Lookup::token).collect(Collectors.toSet()), clock.instant());
-        } catch (SQLException | RuntimeException e) {
-            batch.forEach(l -> l.answer().completeExceptionally(e));
-            return;
-        }
-        batch.forEach(l -> l.answer().complete(Optional.ofNullable(found.get(l.token()))));
+        return lookups.get(token).thenApply(Optional::ofNullable);
     }
 
     public CompletionStage<Void> logout(String token) {

@@ -3,19 +3,18 @@ package io.chargeplane.control.device;
 import io.chargeplane.control.db.Batcher;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.db.Dialect;
+import io.chargeplane.control.db.Lookups;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -36,19 +35,17 @@ public final class DeviceBindings implements DeviceEntity.BindingRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceBindings.class);
     private static final int BATCH = 256;
 
-    private record Read(String identity, CompletableFuture<Optional<DeviceEntity.Binding>> answer) {
-    }
-
     private record Write(DeviceEntity.Binding binding, long seqNr) {
     }
 
     private final Database db;
-    private final Batcher<Read> reads;
+    private final Lookups<String, Optional<DeviceEntity.Binding>> reads;
     private final Batcher<Write> writes;
 
     public DeviceBindings(Database db, Executor blocking) {
         this.db = db;
-        this.reads = new Batcher<>("device-binding reads", blocking, BATCH, 2, this::readBatch);
+        this.reads = new Lookups<>("device-binding reads", blocking, BATCH, 2,
+                identities -> read(identities.toArray(String[]::new)), identity -> Optional.empty());
         this.writes = new Batcher<>("device-binding writes", blocking, BATCH, 1, this::writeBatch);
     }
 
@@ -57,29 +54,12 @@ public final class DeviceBindings implements DeviceEntity.BindingRecorder {
      * only the entity can tell. Fails only when the database cannot be read.
      */
     public CompletionStage<Optional<DeviceEntity.Binding>> current(String identity) {
-        CompletableFuture<Optional<DeviceEntity.Binding>> answer = new CompletableFuture<>();
-        reads.submit(new Read(identity, answer));
-        return answer;
+        return reads.get(identity);
     }
 
     @Override
     public void record(DeviceEntity.Binding binding, long seqNr) {
         writes.submit(new Write(binding, seqNr));
-    }
-
-    private void readBatch(List<Read> batch) {
-        Map<String, List<CompletableFuture<Optional<DeviceEntity.Binding>>>> waiting = new LinkedHashMap<>();
-        for (Read r : batch) {
-            waiting.computeIfAbsent(r.identity(), k -> new ArrayList<>(1)).add(r.answer());
-        }
-        Map<String, Optional<DeviceEntity.Binding>> found;
-        try {
-            found = read(waiting.keySet().toArray(String[]::new));
-        } catch (SQLException | RuntimeException e) {
-            waiting.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
-            return;
-        }
-        waiting.forEach((identity, answers) -> answers.forEach(f -> f.complete(found.get(identity))));
     }
 
     private Map<String, Optional<DeviceEntity.Binding>> read(String[] identities) throws SQLException {

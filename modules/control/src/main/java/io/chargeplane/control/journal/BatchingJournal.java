@@ -2,6 +2,7 @@ package io.chargeplane.control.journal;
 
 import com.typesafe.config.Config;
 import io.chargeplane.control.db.Batcher;
+import io.chargeplane.control.db.Lookups;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,9 +10,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -48,9 +49,6 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
     static final int MAX_BATCHED_REPLAY = 1_000;
     static final int MAX_EVENTS_PER_BATCH = 20_000;
 
-    private record Highest(String persistenceId, CompletableFuture<Object> answer) {
-    }
-
     private record Replay(String persistenceId, long from, long to, Function1<PersistentRepr, BoxedUnit> callback,
                           CompletableFuture<BoxedUnit> done) {
     }
@@ -59,7 +57,7 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
 
     private final Serialization serialization;
     private final ExecutorService executor;
-    private final Batcher<Highest> highest;
+    private final Lookups<String, Long> highest;
     private final Batcher<Replay> replays;
     private final Map<String, Future<?>> writing = new ConcurrentHashMap<>();
 
@@ -68,7 +66,8 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
         this.serialization = SerializationExtension.get(context().system());
         int parallelism = recoveryParallelism(config);
         this.executor = recoveryThreads(parallelism, "journal-recovery");
-        this.highest = new Batcher<>("journal highest sequence numbers", executor, BATCH, parallelism, this::readHighest);
+        this.highest = new Lookups<>("journal highest sequence numbers", executor, BATCH, parallelism,
+                this::readHighest, id -> 0L);
         // weighed in events, so that a batch of long histories does not hold hundreds of thousands of events at once
         this.replays = new Batcher<>("journal replays", executor, MAX_EVENTS_PER_BATCH,
                 r -> (int) (r.to() - r.from() + 1), parallelism, this::replay);
@@ -106,9 +105,7 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
         if (writing.containsKey(persistenceId)) {
             return super.asyncReadHighestSequenceNr(persistenceId, fromSequenceNr);
         }
-        CompletableFuture<Object> answer = new CompletableFuture<>();
-        highest.submit(new Highest(persistenceId, answer));
-        return FutureConverters.asScala(answer);
+        return FutureConverters.asScala(highest.get(persistenceId).thenApply(seqNr -> (Object) seqNr));
     }
 
     @Override
@@ -137,30 +134,20 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
         return db().source().createConnection();
     }
 
-    /** One aggregate over the journal's primary key for the whole batch; an entity without events has 0. */
-    private void readHighest(List<Highest> batch) {
-        Map<String, List<CompletableFuture<Object>>> waiting = new LinkedHashMap<>();
-        for (Highest h : batch) {
-            waiting.computeIfAbsent(h.persistenceId(), k -> new ArrayList<>(1)).add(h.answer());
-        }
+    /** One aggregate over the journal's primary key for the whole batch; an entity without events has none. */
+    private Map<String, Long> readHighest(Set<String> persistenceIds) throws SQLException {
         Map<String, Long> found = new HashMap<>();
         try (Connection c = connection();
              PreparedStatement q = c.prepareStatement("SELECT \"persistence_id\", MAX(\"sequence_number\") "
                      + "FROM \"event_journal\" WHERE \"persistence_id\" = ANY(?) GROUP BY \"persistence_id\"")) {
-            q.setArray(1, c.createArrayOf("varchar", waiting.keySet().toArray(String[]::new)));
+            q.setArray(1, c.createArrayOf("varchar", persistenceIds.toArray(String[]::new)));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getString(1), rs.getLong(2));
                 }
             }
-        } catch (SQLException | RuntimeException e) {
-            waiting.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
-            return;
         }
-        waiting.forEach((id, answers) -> {
-            Long seqNr = found.getOrDefault(id, 0L);
-            answers.forEach(f -> f.complete(seqNr));
-        });
+        return found;
     }
 
     /**
@@ -229,14 +216,22 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
         String manifest = rs.getString(5);
         PersistentRepr repr = PersistentRepr$.MODULE$.apply(payload, seqNr, persistenceId,
                 manifest == null ? PersistentRepr$.MODULE$.Undefined() : manifest, false, null, rs.getString(3));
-        int metaSerId = rs.getInt(9);
-        boolean hasMeta = !rs.wasNull();
-        byte[] meta = rs.getBytes(11);
-        if (hasMeta && meta != null) {
-            String metaManifest = rs.getString(10);
-            repr = repr.withMetadata(serialization.deserialize(meta, metaSerId,
-                    metaManifest == null ? "" : metaManifest).get());
+        Object meta = metadata(serialization, rs, 9);
+        return (meta == null ? repr : repr.withMetadata(meta)).withTimestamp(rs.getLong(4));
+    }
+
+    /**
+     * The metadata stored beside an event or snapshot (columns {@code meta_ser_id}, {@code meta_ser_manifest},
+     * {@code meta_payload} from {@code column} on), or null when there is none.
+     */
+    static Object metadata(Serialization serialization, ResultSet rs, int column) throws SQLException {
+        int serId = rs.getInt(column);
+        boolean present = !rs.wasNull();
+        byte[] payload = rs.getBytes(column + 2);
+        if (!present || payload == null) {
+            return null;
         }
-        return repr.withTimestamp(rs.getLong(4));
+        String manifest = rs.getString(column + 1);
+        return serialization.deserialize(payload, serId, manifest == null ? "" : manifest).get();
     }
 }

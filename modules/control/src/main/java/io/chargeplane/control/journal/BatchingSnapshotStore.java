@@ -1,17 +1,14 @@
 package io.chargeplane.control.journal;
 
 import com.typesafe.config.Config;
-import io.chargeplane.control.db.Batcher;
+import io.chargeplane.control.db.Lookups;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.persistence.SelectedSnapshot;
@@ -31,21 +28,19 @@ import scala.jdk.javaapi.FutureConverters;
  * the plugin's own.
  */
 public class BatchingSnapshotStore extends JdbcSnapshotStore {
-    private record Latest(String persistenceId, CompletableFuture<Option<SelectedSnapshot>> answer) {
-    }
-
     private static final LongAdder BATCHED_LOADS = new LongAdder();
 
     private final Serialization serialization;
     private final ExecutorService executor;
-    private final Batcher<Latest> latest;
+    private final Lookups<String, SelectedSnapshot> latest;
 
     public BatchingSnapshotStore(Config config) {
         super(config);
         this.serialization = SerializationExtension.get(context().system());
         int parallelism = BatchingJournal.recoveryParallelism(config);
         this.executor = BatchingJournal.recoveryThreads(parallelism, "snapshot-recovery");
-        this.latest = new Batcher<>("latest snapshots", executor, BatchingJournal.BATCH, parallelism, this::readLatest);
+        this.latest = new Lookups<>("latest snapshots", executor, BatchingJournal.BATCH, parallelism,
+                this::readLatest, id -> null);
     }
 
     /** Latest-snapshot lookups served by batches in this JVM since it started (for tests and diagnostics). */
@@ -58,9 +53,10 @@ public class BatchingSnapshotStore extends JdbcSnapshotStore {
         if (criteria.maxSequenceNr() != Long.MAX_VALUE || criteria.maxTimestamp() != Long.MAX_VALUE) {
             return super.loadAsync(persistenceId, criteria);
         }
-        CompletableFuture<Option<SelectedSnapshot>> answer = new CompletableFuture<>();
-        latest.submit(new Latest(persistenceId, answer));
-        return FutureConverters.asScala(answer);
+        return FutureConverters.asScala(latest.get(persistenceId).thenApply(snapshot -> {
+            BATCHED_LOADS.increment();
+            return Option.apply(snapshot);
+        }));
     }
 
     @Override
@@ -69,11 +65,8 @@ public class BatchingSnapshotStore extends JdbcSnapshotStore {
         executor.shutdown();
     }
 
-    private void readLatest(List<Latest> batch) {
-        Map<String, List<CompletableFuture<Option<SelectedSnapshot>>>> waiting = new LinkedHashMap<>();
-        for (Latest l : batch) {
-            waiting.computeIfAbsent(l.persistenceId(), k -> new ArrayList<>(1)).add(l.answer());
-        }
+    /** The latest snapshot of each entity that has one, in one query for the whole batch. */
+    private Map<String, SelectedSnapshot> readLatest(Set<String> persistenceIds) throws SQLException {
         Map<String, SelectedSnapshot> found = new HashMap<>();
         try (Connection c = db().source().createConnection();
              PreparedStatement q = c.prepareStatement("SELECT s.\"persistence_id\", s.\"sequence_number\", "
@@ -82,36 +75,20 @@ public class BatchingSnapshotStore extends JdbcSnapshotStore {
                      + "(SELECT \"persistence_id\", MAX(\"sequence_number\") AS m FROM \"snapshot\" "
                      + "WHERE \"persistence_id\" = ANY(?) GROUP BY \"persistence_id\") l "
                      + "ON s.\"persistence_id\" = l.\"persistence_id\" AND s.\"sequence_number\" = l.m")) {
-            q.setArray(1, c.createArrayOf("varchar", waiting.keySet().toArray(String[]::new)));
+            q.setArray(1, c.createArrayOf("varchar", persistenceIds.toArray(String[]::new)));
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getString(1), toSnapshot(rs));
                 }
             }
-        } catch (SQLException | RuntimeException e) {
-            waiting.values().forEach(l -> l.forEach(f -> f.completeExceptionally(e)));
-            return;
         }
-        waiting.forEach((id, answers) -> {
-            Option<SelectedSnapshot> snapshot = Option.apply(found.get(id));
-            answers.forEach(f -> {
-                BATCHED_LOADS.increment();
-                f.complete(snapshot);
-            });
-        });
+        return found;
     }
 
     private SelectedSnapshot toSnapshot(ResultSet rs) throws SQLException {
         Object snapshot = serialization.deserialize(rs.getBytes(6), rs.getInt(4), rs.getString(5)).get();
         SnapshotMetadata metadata = SnapshotMetadata.apply(rs.getString(1), rs.getLong(2), rs.getLong(3));
-        int metaSerId = rs.getInt(7);
-        boolean hasMeta = !rs.wasNull();
-        byte[] meta = rs.getBytes(9);
-        if (hasMeta && meta != null) {
-            String metaManifest = rs.getString(8);
-            metadata = metadata.withMetadata(serialization.deserialize(meta, metaSerId,
-                    metaManifest == null ? "" : metaManifest).get());
-        }
-        return SelectedSnapshot.create(metadata, snapshot);
+        Object meta = BatchingJournal.metadata(serialization, rs, 7);
+        return SelectedSnapshot.create(meta == null ? metadata : metadata.withMetadata(meta), snapshot);
     }
 }
