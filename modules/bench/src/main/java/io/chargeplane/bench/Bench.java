@@ -1,6 +1,7 @@
 package io.chargeplane.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chargeplane.control.telemetry.TelemetryStore;
 import io.chargeplane.ocpp.OcppJson;
 import io.chargeplane.simulator.load.KeepAliveHttp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -234,13 +235,13 @@ public final class Bench {
         try (Server server = startServer(db, name)) {
             provision(server, "LOAD-", chargers);
             long journal0 = server.journalRows();
-            long telemetry0 = server.telemetryRows();
+            long telemetry0 = server.telemetrySamples();
             Map<String, String> args = new LinkedHashMap<>(extra);
             args.putAll(Map.of("prefix", "LOAD-", "chargers", String.valueOf(chargers), "local", "127.0.0.2",
                     "duration", opts.getOrDefault("duration", "30"), "warmup", opts.getOrDefault("warmup", "10")));
             JsonNode r = runLoadgen(name, server.ocpp(), args);
             long journal = server.journalRows() - journal0 - 2L * chargers; // a first boot: pile boot info + device serial
-            long telemetry = server.telemetryRows() - telemetry0;
+            long telemetry = server.telemetrySamples() - telemetry0;
             Map<String, String> stubArgs = new LinkedHashMap<>(args);
             stubArgs.put("local", "127.0.0.3");
             JsonNode c = ceiling(stubArgs);
@@ -256,7 +257,7 @@ public final class Bench {
                     : fmt(c.get("answersPerSecond").asDouble()) + " answers/s, p99 " + p99(c) + " ms";
             rows.add(new Row(db, figure, goal, result, ceilingText,
                     check(clean, rowsOk, journal + "/" + expectedJournal + " journal rows, " + telemetry + "/"
-                            + r.get("samples").asLong() + " telemetry rows"),
+                            + r.get("samples").asLong() + " telemetry samples"),
                     "p50 " + r.get("latency").get("all").get("p50ms").asText() + " ms, p999 "
                             + r.get("latency").get("all").get("p999ms").asText() + " ms; " + errors(r)));
         }
@@ -507,13 +508,18 @@ public final class Bench {
             return count(url.startsWith("jdbc:h2") ? "\"event_journal\"" : "event_journal");
         }
 
-        long telemetryRows() throws Exception {
-            return count("meter_sample");
+        /** Stored sampled values: one row per MeterValue holds one array element per sampled value. */
+        long telemetrySamples() throws Exception {
+            return Long.parseLong(query(TelemetryStore.SAMPLES));
         }
 
         private long count(String table) throws Exception {
+            return Long.parseLong(query("SELECT COUNT(*) FROM " + table));
+        }
+
+        private String query(String sql) throws Exception {
             try (Connection c = java.sql.DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-                return Long.parseLong(one(s, "SELECT COUNT(*) FROM " + table));
+                return one(s, sql);
             }
         }
 
@@ -683,7 +689,7 @@ public final class Bench {
         if (!pgInfo.isEmpty()) {
             md.append("PostgreSQL: ").append(pgInfo).append(".\n\n");
         }
-        md.append("A figure counts only with zero CALLERRORs and timeouts and with exactly the journal and telemetry rows "
+        md.append("A figure counts only with zero CALLERRORs and timeouts and with exactly the journal rows and telemetry samples "
                 + "the run should have produced (column *check*). *Generator ceiling* is the same load generator, same "
                 + "arguments, against an instant-answer stub (Netty, no validation, no state): the load side's own limit.\n\n");
         md.append("| db | figure | goal (one node, 2 cores) | result | generator ceiling | check | detail |\n");

@@ -7,18 +7,27 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
-/** The meter-sample store on the SQL database (the default telemetry store). */
+/**
+ * The meter-sample store on the SQL database (the default telemetry store). Samples are stored one row per
+ * MeterValue: the values a charger sampled at one moment share a row of the {@code meter_value} table, one array
+ * element each (see V12__meter_value_rows.sql); callers see samples, in the order the charger sent them.
+ */
 public final class TelemetryStore {
-    private static final String INSERT = "INSERT INTO meter_sample (pile_id, connector_id, transaction_id, sampled_at,"
-            + " received_at, measurand, phase, location, unit, context, value_format, reading, reading_number)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String COLUMNS = "pile_id, connector_id, transaction_id, sampled_at, received_at, measurand,"
+            + " phase, location, unit, context, value_format, reading, reading_number";
+    private static final String INSERT = "INSERT INTO meter_value (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String COPY = "COPY meter_value (" + COLUMNS + ") FROM STDIN";
+    private static final String NULL = "\\N";
     private final Database db;
 
     public TelemetryStore(Database db) {
@@ -27,14 +36,16 @@ public final class TelemetryStore {
 
     /** Writes one batch in one transaction: all rows or none. */
     public void insert(List<MeterSample> samples) throws SQLException {
+        List<List<MeterSample>> rows = rows(samples);
         if (db.dialect() == Dialect.POSTGRES) {
-            copy(samples);
+            copy(rows);
             return;
         }
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                for (MeterSample s : samples) {
+                for (List<MeterSample> row : rows) {
+                    MeterSample s = row.get(0);
                     ps.setString(1, s.pileId());
                     ps.setInt(2, s.connectorId());
                     if (s.transactionId() == null) {
@@ -44,18 +55,12 @@ public final class TelemetryStore {
                     }
                     ps.setObject(4, s.sampledAt().atOffset(ZoneOffset.UTC));
                     ps.setObject(5, s.receivedAt().atOffset(ZoneOffset.UTC));
-                    ps.setString(6, s.measurand());
-                    ps.setString(7, s.phase());
-                    ps.setString(8, s.location());
-                    ps.setString(9, s.unit());
-                    ps.setString(10, s.context());
-                    ps.setString(11, s.format());
-                    ps.setString(12, s.value());
-                    if (s.number() == null) {
-                        ps.setNull(13, Types.DOUBLE);
-                    } else {
-                        ps.setDouble(13, s.number());
+                    for (int f = 0; f < TEXT_FIELDS.size(); f++) {
+                        Function<MeterSample, String> field = TEXT_FIELDS.get(f);
+                        ps.setArray(6 + f, c.createArrayOf("VARCHAR", row.stream().map(field).toArray()));
                     }
+                    ps.setArray(13, c.createArrayOf("DOUBLE PRECISION",
+                            row.stream().map(MeterSample::number).toArray()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -67,42 +72,87 @@ public final class TelemetryStore {
         }
     }
 
+    /** The text fields of a sample, in the order of the array columns from {@code measurand} to {@code reading}. */
+    private static final List<Function<MeterSample, String>> TEXT_FIELDS = List.of(MeterSample::measurand,
+            MeterSample::phase, MeterSample::location, MeterSample::unit, MeterSample::context, MeterSample::format,
+            MeterSample::value);
+
+    /**
+     * Samples next to each other that were sampled at the same moment by the same connector and arrived together
+     * (the sampled values of one MeterValue) share a row.
+     */
+    static List<List<MeterSample>> rows(List<MeterSample> samples) {
+        List<List<MeterSample>> rows = new ArrayList<>();
+        List<MeterSample> row = null;
+        for (MeterSample s : samples) {
+            if (row == null || !sameMoment(row.get(0), s)) {
+                row = new ArrayList<>(4);
+                rows.add(row);
+            }
+            row.add(s);
+        }
+        return rows;
+    }
+
+    private static boolean sameMoment(MeterSample a, MeterSample b) {
+        return a.connectorId() == b.connectorId() && a.pileId().equals(b.pileId())
+                && Objects.equals(a.transactionId(), b.transactionId()) && a.sampledAt().equals(b.sampledAt())
+                && a.receivedAt().equals(b.receivedAt());
+    }
+
     /**
      * PostgreSQL: the batch as one {@code COPY} (text format), which the server parses and plans once for the
      * batch instead of once per row; one statement, so all rows or none.
      */
-    private void copy(List<MeterSample> samples) throws SQLException {
-        StringBuilder text = new StringBuilder(samples.size() * 160);
-        for (MeterSample s : samples) {
-            text.append(s.pileId() == null ? NULL : escape(s.pileId())).append('\t')
+    private void copy(List<List<MeterSample>> rows) throws SQLException {
+        StringBuilder text = new StringBuilder(rows.size() * 400);
+        for (List<MeterSample> row : rows) {
+            MeterSample s = row.get(0);
+            text.append(escape(s.pileId())).append('\t')
                     .append(s.connectorId()).append('\t')
                     .append(s.transactionId() == null ? NULL : s.transactionId().toString()).append('\t')
                     .append(s.sampledAt()).append('\t')
                     .append(s.receivedAt()).append('\t');
-            field(text, s.measurand());
-            field(text, s.phase());
-            field(text, s.location());
-            field(text, s.unit());
-            field(text, s.context());
-            field(text, s.format());
-            field(text, s.value());
-            text.append(s.number() == null ? NULL : s.number().toString()).append('\n');
+            for (Function<MeterSample, String> field : TEXT_FIELDS) {
+                text.append(escape(arrayLiteral(row, field))).append('\t');
+            }
+            text.append(arrayLiteral(row, x -> x.number() == null ? null : x.number().toString())).append('\n');
         }
         try (Connection c = db.dataSource().getConnection()) {
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             copy.copyIn(COPY, new java.io.StringReader(text.toString()));
         } catch (java.io.IOException e) {
-            throw new SQLException("COPY into meter_sample failed", e);
+            throw new SQLException("COPY into meter_value failed", e);
         }
     }
 
-    private static final String COPY = "COPY meter_sample (pile_id, connector_id, transaction_id, sampled_at,"
-            + " received_at, measurand, phase, location, unit, context, value_format, reading, reading_number)"
-            + " FROM STDIN";
-    private static final String NULL = "\\N";
-
-    private static void field(StringBuilder text, String value) {
-        text.append(value == null ? NULL : escape(value)).append('\t');
+    /**
+     * A PostgreSQL array literal of one field of a row's samples: every element double-quoted (so that commas,
+     * braces, blanks, an empty string or the word NULL stay text), with backslash and double quote escaped inside;
+     * a missing field is an unquoted NULL.
+     */
+    static String arrayLiteral(List<MeterSample> row, Function<MeterSample, String> field) {
+        StringBuilder out = new StringBuilder(16 * row.size()).append('{');
+        for (int i = 0; i < row.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            String v = field.apply(row.get(i));
+            if (v == null) {
+                out.append("NULL");
+                continue;
+            }
+            out.append('"');
+            for (int k = 0; k < v.length(); k++) {
+                char ch = v.charAt(k);
+                if (ch == '"' || ch == '\\') {
+                    out.append('\\');
+                }
+                out.append(ch);
+            }
+            out.append('"');
+        }
+        return out.append('}').toString();
     }
 
     /** COPY text format: backslash, tab, newline and carriage return are escaped; everything else is literal. */
@@ -127,26 +177,31 @@ public final class TelemetryStore {
         return value;
     }
 
-    /** The samples of one pile in the order of their own timestamps (not of arrival). */
+    /** The first {@code limit} samples of one pile in the order of their own timestamps (not of arrival). */
     public List<MeterSample> samplesOf(String pileId, int limit) throws SQLException {
-        String sql = "SELECT pile_id, connector_id, transaction_id, sampled_at, received_at, measurand, phase, location,"
-                + " unit, context, value_format, reading, reading_number FROM meter_sample WHERE pile_id = ?"
-                + " ORDER BY sampled_at, id LIMIT ?";
+        // every row holds at least one sample: {@code limit} rows hold at least {@code limit} samples
+        String sql = "SELECT " + COLUMNS + " FROM meter_value WHERE pile_id = ? ORDER BY sampled_at, id LIMIT ?";
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, pileId);
             ps.setInt(2, limit);
             List<MeterSample> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (rs.next() && out.size() < limit) {
                     int tx = rs.getInt(3);
                     Integer txId = rs.wasNull() ? null : tx;
-                    double n = rs.getDouble(13);
-                    Double number = rs.wasNull() ? null : n;
-                    out.add(new MeterSample(rs.getString(1), rs.getInt(2), txId,
-                            rs.getObject(4, OffsetDateTime.class).toInstant(),
-                            rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(6), rs.getString(7),
-                            rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
-                            number));
+                    Instant sampledAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+                    Instant receivedAt = rs.getObject(5, OffsetDateTime.class).toInstant();
+                    Object[][] fields = new Object[8][];
+                    for (int f = 0; f < fields.length; f++) {
+                        fields[f] = (Object[]) rs.getArray(6 + f).getArray();
+                    }
+                    for (int i = 0; i < fields[0].length && out.size() < limit; i++) {
+                        Object n = fields[7][i];
+                        out.add(new MeterSample(rs.getString(1), rs.getInt(2), txId, sampledAt, receivedAt,
+                                (String) fields[0][i], (String) fields[1][i], (String) fields[2][i],
+                                (String) fields[3][i], (String) fields[4][i], (String) fields[5][i],
+                                (String) fields[6][i], n == null ? null : ((Number) n).doubleValue()));
+                    }
                 }
             }
             return out;
@@ -156,10 +211,13 @@ public final class TelemetryStore {
     /** How many samples are stored, for benchmarks and tests that check that nothing was lost. */
     public long count() throws SQLException {
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM meter_sample");
+             PreparedStatement ps = c.prepareStatement(SAMPLES);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
+
+    /** The number of samples stored: one per array element. */
+    public static final String SAMPLES = "SELECT COALESCE(SUM(CARDINALITY(measurand)), 0) FROM meter_value";
 }
