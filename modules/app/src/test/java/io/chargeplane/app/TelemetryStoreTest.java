@@ -70,8 +70,9 @@ class TelemetryStoreTest {
      * A node upgraded from a version that stored one row per sampled value keeps every sample, in order: the
      * migration groups them by the moment they were sampled.
      */
-    private static void upgrade(TestNodes.Db db, String location) throws Exception {
-        org.flywaydb.core.Flyway.configure().dataSource(db.url(), db.user(), db.password()).locations(location)
+    private static void upgrade(TestNodes.Db db) throws Exception {
+        org.flywaydb.core.Flyway.configure().dataSource(db.url(), db.user(), db.password())
+                .locations(io.chargeplane.control.db.Dialect.fromJdbcUrl(db.url()).migrationLocations())
                 .target("11").load().migrate();
         List<MeterSample> before = awkwardSamples();
         try (Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
@@ -104,11 +105,11 @@ class TelemetryStoreTest {
 
     @Test
     void samplesStoredOneRowPerValueBeforeTheUpgradeAreKeptInOrderOnPostgres() throws Exception {
-        upgrade(TestNodes.postgres(), "classpath:db/migration/postgres");
+        upgrade(TestNodes.postgres());
     }
 
     @Test
     void samplesStoredOneRowPerValueBeforeTheUpgradeAreKeptInOrderOnH2() throws Exception {
-        upgrade(TestNodes.h2(dir), "classpath:db/migration/h2");
+        upgrade(TestNodes.h2(dir));
     }
 }

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(ds)
-                    .locations(dialect.migrationLocation())
+                    .locations(dialect.migrationLocations())
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

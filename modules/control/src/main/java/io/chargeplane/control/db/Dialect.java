@@ -13,8 +13,12 @@ public enum Dialect {
         this.nextTransactionBlock = nextTransactionBlock;
     }
 
-    public String migrationLocation() {
-        return "classpath:db/migration/" + migrationFolder;
+    /**
+     * Where Flyway finds this database's migrations: the dialect's own folder, and {@code common} for migrations
+     * written in SQL both databases take (version numbers are shared between the two).
+     */
+    public String[] migrationLocations() {
+        return new String[] {"classpath:db/migration/" + migrationFolder, "classpath:db/migration/common"};
     }
 
     public String nextTransactionBlockSql() {
