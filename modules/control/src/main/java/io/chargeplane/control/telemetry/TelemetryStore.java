@@ -1,5 +1,6 @@
 package io.chargeplane.control.telemetry;
 
+import io.chargeplane.control.db.CopyText;
 import io.chargeplane.control.db.Database;
 import io.chargeplane.control.db.Dialect;
 import java.sql.Connection;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The meter-sample store on the SQL database (the default telemetry store). Samples are stored one row per
@@ -27,7 +28,6 @@ public final class TelemetryStore {
             + " phase, location, unit, context, value_format, reading, reading_number";
     private static final String INSERT = "INSERT INTO meter_value (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String COPY = "COPY meter_value (" + COLUMNS + ") FROM STDIN";
-    private static final String NULL = "\\N";
     private final Database db;
 
     public TelemetryStore(Database db) {
@@ -102,79 +102,31 @@ public final class TelemetryStore {
 
     /**
      * PostgreSQL: the batch as one {@code COPY} (text format), which the server parses and plans once for the
-     * batch instead of once per row; one statement, so all rows or none.
+     * batch instead of once per row; one statement, so all rows or none. The rows are written as bytes straight
+     * into one buffer ({@link CopyText}).
      */
     private void copy(List<List<MeterSample>> rows) throws SQLException {
-        StringBuilder text = new StringBuilder(rows.size() * 400);
+        CopyText text = new CopyText(rows.size() * 320);
         for (List<MeterSample> row : rows) {
             MeterSample s = row.get(0);
-            text.append(escape(s.pileId())).append('\t')
-                    .append(s.connectorId()).append('\t')
-                    .append(s.transactionId() == null ? NULL : s.transactionId().toString()).append('\t')
-                    .append(s.sampledAt()).append('\t')
-                    .append(s.receivedAt()).append('\t');
+            text.text(s.pileId()).number(s.connectorId()).number(s.transactionId()).instant(s.sampledAt())
+                    .instant(s.receivedAt());
             for (Function<MeterSample, String> field : TEXT_FIELDS) {
-                text.append(escape(arrayLiteral(row, field))).append('\t');
+                text.textArray(row, field);
             }
-            text.append(arrayLiteral(row, x -> x.number() == null ? null : x.number().toString())).append('\n');
+            text.numberArray(row, MeterSample::number).endRow();
         }
         try (Connection c = db.dataSource().getConnection()) {
-            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn(COPY, new java.io.StringReader(text.toString()));
-        } catch (java.io.IOException e) {
-            throw new SQLException("COPY into meter_value failed", e);
-        }
-    }
-
-    /**
-     * A PostgreSQL array literal of one field of a row's samples: every element double-quoted (so that commas,
-     * braces, blanks, an empty string or the word NULL stay text), with backslash and double quote escaped inside;
-     * a missing field is an unquoted NULL.
-     */
-    static String arrayLiteral(List<MeterSample> row, Function<MeterSample, String> field) {
-        StringBuilder out = new StringBuilder(16 * row.size()).append('{');
-        for (int i = 0; i < row.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            String v = field.apply(row.get(i));
-            if (v == null) {
-                out.append("NULL");
-                continue;
-            }
-            out.append('"');
-            for (int k = 0; k < v.length(); k++) {
-                char ch = v.charAt(k);
-                if (ch == '"' || ch == '\\') {
-                    out.append('\\');
+            CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+            try {
+                in.writeToCopy(text.bytes(), 0, text.length());
+                in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
                 }
-                out.append(ch);
-            }
-            out.append('"');
-        }
-        return out.append('}').toString();
-    }
-
-    /** COPY text format: backslash, tab, newline and carriage return are escaped; everything else is literal. */
-    static String escape(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
-                StringBuilder out = new StringBuilder(value.length() + 8).append(value, 0, i);
-                for (int k = i; k < value.length(); k++) {
-                    char x = value.charAt(k);
-                    switch (x) {
-                        case '\\' -> out.append("\\\\");
-                        case '\t' -> out.append("\\t");
-                        case '\n' -> out.append("\\n");
-                        case '\r' -> out.append("\\r");
-                        default -> out.append(x);
-                    }
-                }
-                return out.toString();
             }
         }
-        return value;
     }
 
     /** The first {@code limit} samples of one pile in the order of their own timestamps (not of arrival). */

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
  * for nothing else (two thread hand-offs fewer than an actor's mailbox on each side).
  */
 public final class TelemetryWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelemetryWriter.class);
     private record Write(List<MeterSample> samples, Consumer<Throwable> whenDone) {
     }
 
@@ -42,6 +43,8 @@ public final class TelemetryWriter {
             store.insert(rows);
         } catch (java.sql.SQLException | RuntimeException e) {
             failure = e;
+            LOG.warn("telemetry: a batch of {} MeterValues ({} samples) could not be stored; each is answered "
+                    + "InternalError, so that its charger sends it again", batch.size(), rows.size(), e);
         }
         for (Write w : batch) {
             w.whenDone().accept(failure);

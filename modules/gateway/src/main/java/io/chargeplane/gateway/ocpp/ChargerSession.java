@@ -142,6 +142,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                         return this;
                     }
                     inFlight = null;
+                    shedLog.timedOut(identity, m.messageId()); // counted for the node, logged every few seconds
                     send(FrameCodec.callError(m.messageId(), ErrorCode.InternalError,
                             "the charger's state could not be updated; retry later"));
                     busy = false;

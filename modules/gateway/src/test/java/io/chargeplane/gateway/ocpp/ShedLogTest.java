@@ -45,4 +45,23 @@ class ShedLogTest {
                 lines.list.get(1).getFormattedMessage());
         assertTrue(lines.list.get(1).getFormattedMessage().contains("CP-X after 11000 ms"));
     }
+
+    @Test
+    void callsWhoseEntityDidNotAnswerAreCountedApartFromShedCalls() {
+        AtomicLong now = new AtomicLong(0);
+        ShedLog log = new ShedLog(Duration.ofSeconds(5), now::get);
+        log.shed("CP-1", 12_000_000_000L);
+        for (int i = 0; i < 500; i++) {
+            log.timedOut("CP-" + i, "m" + i);
+        }
+        assertEquals(2, lines.list.size(), "one line per cause at once, the rest wait for the interval");
+        assertTrue(lines.list.get(1).getFormattedMessage().startsWith("1 calls answered InternalError"),
+                lines.list.get(1).getFormattedMessage());
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        log.timedOut("CP-Y", "m-last");
+        assertEquals(3, lines.list.size());
+        assertTrue(lines.list.get(2).getFormattedMessage().startsWith("500 calls answered InternalError"),
+                lines.list.get(2).getFormattedMessage());
+        assertTrue(lines.list.get(2).getFormattedMessage().contains("call m-last of CP-Y"));
+    }
 }
