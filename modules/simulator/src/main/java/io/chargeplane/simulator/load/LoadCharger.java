@@ -57,6 +57,11 @@ final class LoadCharger {
         call(action, payloadJson, System.nanoTime(), answer);
     }
 
+    /** The I/O thread this charger's socket is served by: work handed to it needs no lock and no wake-up per call. */
+    java.util.concurrent.Executor ioThread() {
+        return channel.eventLoop();
+    }
+
     int outstanding() {
         return pending.size();
     }
