@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,7 +59,7 @@ final class LoadCharger {
     }
 
     /** The I/O thread this charger's socket is served by: work handed to it needs no lock and no wake-up per call. */
-    java.util.concurrent.Executor ioThread() {
+    Executor ioThread() {
         return channel.eventLoop();
     }
 

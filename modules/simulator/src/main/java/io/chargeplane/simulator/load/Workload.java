@@ -3,7 +3,10 @@ package io.chargeplane.simulator.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -126,7 +129,7 @@ final class Workload {
     void openLoopMix(double ratePerSecond, long untilNanos) {
         long start = System.nanoTime();
         double intervalNanos = 1e9 / ratePerSecond;
-        java.util.Map<java.util.concurrent.Executor, List<long[]>> byThread = new java.util.IdentityHashMap<>();
+        Map<Executor, List<long[]>> byThread = new IdentityHashMap<>();
         long j = 0;
         while (running.get()) {
             long now = System.nanoTime();
@@ -138,7 +141,7 @@ final class Workload {
                 int i = (int) (j % chargers.size());
                 byThread.computeIfAbsent(chargers.get(i).ioThread(), t -> new ArrayList<>()).add(new long[] {i, due});
             }
-            for (java.util.Map.Entry<java.util.concurrent.Executor, List<long[]>> e : byThread.entrySet()) {
+            for (Map.Entry<Executor, List<long[]>> e : byThread.entrySet()) {
                 List<long[]> calls = e.getValue();
                 if (!calls.isEmpty()) {
                     List<long[]> batch = new ArrayList<>(calls);
