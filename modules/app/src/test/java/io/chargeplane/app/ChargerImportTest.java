@@ -61,4 +61,26 @@ class ChargerImportTest {
             assertEquals("charger", queue.get("items").get(0).get("entityType").asText());
         }
     }
+
+    @Test
+    void aFileThatTakesLongerThanTheApisRequestTimeoutIsStillAnsweredWithItsReport(@TempDir Path dir) throws Exception {
+        // 3,000 rows take several seconds on any machine (each row is a saga of entity round trips and commits);
+        // the API's other requests are cut off after 2 s here, as after 20 s by default
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of("pekko.http.server.request-timeout", "2s"))) {
+            Rest admin = new Rest(node);
+            admin.ok(admin.post("/api/stations", String.format(ChargerRegistrationTest.STATION, "Depot", "ST-1")));
+            StringBuilder csv = new StringBuilder("pileId,chargerNumber,stationId,model,maxPowerKw,connectors,deviceIdentity\n");
+            for (int i = 0; i < 3000; i++) {
+                csv.append("BULK-").append(i).append(",CN-B").append(i).append(",ST-1,Wallbox 22,22,Type 2:22,DEV-B")
+                        .append(i).append('\n');
+            }
+            long started = System.nanoTime();
+            Rest.Reply reply = admin.postText("/api/chargers/import?mode=direct", csv.toString(), "text/csv");
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, reply.status(), "answered after " + tookMs + " ms: " + reply.body());
+            assertEquals(3000, reply.body().get("saved").asInt());
+            assertEquals(3000, reply.body().get("results").size());
+            assertEquals(200, admin.get("/api/chargers/BULK-2999").status());
+        }
+    }
 }

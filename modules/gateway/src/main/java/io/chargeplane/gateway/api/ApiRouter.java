@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -61,8 +62,15 @@ public final class ApiRouter extends AllDirectives {
     }
 
     public Route route() {
-        return pathPrefix("api", () -> handleExceptions(ERRORS, () -> handleRejections(REJECTIONS,
-                () -> extractRequest(req -> extractClientIP(ip -> dispatch(req, ip))))));
+        return pathPrefix("api", () -> withRequestTimeoutResponse(ApiRouter::timedOut,
+                () -> handleExceptions(ERRORS, () -> handleRejections(REJECTIONS,
+                        () -> extractRequest(req -> extractClientIP(ip -> dispatch(req, ip)))))));
+    }
+
+    /** A request not answered within pekko.http.server.request-timeout: a problem like every other API error. */
+    private static HttpResponse timedOut(HttpRequest request) {
+        return Replies.problemResponse(Problem.of(503, "no answer within the server's request timeout; the work may"
+                + " still complete: look before sending it again", null));
     }
 
     private Route dispatch(HttpRequest req, RemoteAddress ip) {

@@ -123,13 +123,18 @@ public final class Replies {
     }
 
     public static Route problem(Problem p, HttpHeader... headers) {
+        HttpResponse response = problemResponse(p);
+        for (HttpHeader h : headers) {
+            response = response.addHeader(h);
+        }
+        return D.complete(response);
+    }
+
+    /** The problem as a response, for answers made outside a route (the request timeout's). */
+    public static HttpResponse problemResponse(Problem p) {
         try {
-            HttpResponse response = HttpResponse.create().withStatus(p.status())
+            return HttpResponse.create().withStatus(p.status())
                     .withEntity(HttpEntities.create(PROBLEM, Json.MAPPER.writeValueAsBytes(p)));
-            for (HttpHeader h : headers) {
-                response = response.addHeader(h);
-            }
-            return D.complete(response);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -36,8 +36,11 @@ import org.apache.commons.csv.CSVRecord;
 final class ChargerImport {
     static final int MAX_ROWS = 5000;
     static final Set<String> REQUIRED = Set.of("chargerNumber", "stationId", "model", "maxPowerKw", "connectors");
-    /** Rows in flight at once: the saga of each is a few entity round trips. */
-    private static final int LANES = 8;
+    /**
+     * Rows in flight at once: the saga of each is a few entity round trips, mostly waiting for commits. With 8, a
+     * file of 5,000 rows took longer than 20 s on a 2-core node.
+     */
+    private static final int LANES = 32;
 
     private ChargerImport() {
     }

@@ -52,6 +52,8 @@ public final class ChargerRoutes extends AllDirectives {
     private static final Duration ASK = Duration.ofSeconds(10);
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final long IMPORT_MAX_BYTES = 4L * 1024 * 1024;
+    /** An import's answer may take this long; below the HTTP server's idle-timeout (120 s), which would close first. */
+    private static final java.time.Duration IMPORT_TIMEOUT = java.time.Duration.ofSeconds(110);
 
     private final Control control;
 
@@ -77,8 +79,11 @@ public final class ChargerRoutes extends AllDirectives {
                 Endpoint.post("/api/chargers/import", Permission.EDIT_CHARGERS, c -> parameterOptional("mode", modeText -> {
                     SaveMode mode = SaveModes.allowed(modeText.orElse("review"), c);
                     Origin origin = new Origin(c.by(), c.remoteAddress());
-                    return withSizeLimit(IMPORT_MAX_BYTES, () -> entity(Unmarshaller.entityToString(), csv -> Replies.reply(() ->
-                            ChargerImport.run(csv, (pileId, details) -> saveSaga(pileId, true, details, mode, null, origin)))));
+                    // a file of 5,000 rows takes longer than the API's usual request timeout (20 s), which answered
+                    // 503 while the rows went on being saved, and the report per row was lost
+                    return withRequestTimeout(IMPORT_TIMEOUT, () -> withSizeLimit(IMPORT_MAX_BYTES, () ->
+                            entity(Unmarshaller.entityToString(), csv -> Replies.reply(() -> ChargerImport.run(csv,
+                                    (pileId, details) -> saveSaga(pileId, true, details, mode, null, origin))))));
                 })),
                 Endpoint.get("/api/chargers/{pileId}", Permission.READ,
                         c -> versioned(() -> pile(c).ask(PileCommand.GetRecord::new, ASK), ChargerView::version)),
