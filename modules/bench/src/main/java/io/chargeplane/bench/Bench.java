@@ -128,6 +128,9 @@ public final class Bench {
                             "p99 per call ≤ 50 ms", n(3000), Map.of("scenario", "sessions", "mode", "open",
                                     "rate", String.valueOf(n(300))));
                 }
+                if (wanted("import")) {
+                    importCsv(db);
+                }
                 if (wanted("commands")) {
                     commands(db);
                 }
@@ -463,6 +466,69 @@ public final class Bench {
                         "", failures == 0 ? "OK: 600 answered 200" : "FAILED: " + failures + " not 200",
                         "500 sequential requests after 100 of warm-up, one operator"));
             }
+        }
+    }
+
+    /**
+     * Bulk set-up: chargers, each with its device, registered through the CSV import (files of at most 5,000 rows,
+     * the import's limit) on a fresh node, one file after the other.
+     */
+    private void importCsv(String db) throws Exception {
+        int chargers = n(10_000);
+        try (Server server = startServer(db, "import")) {
+            String token = login(server);
+            HttpResponse<String> station = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/stations"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"direct\",\"name\":\"Depot\",\"address\":"
+                            + "{\"line1\":\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,"
+                            + "\"longitude\":10.0,\"timeZone\":\"Europe/Berlin\",\"stationId\":\"ST-IMPORT\"}"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (station.statusCode() != 200) {
+                throw new IllegalStateException("station not created: " + station.statusCode() + " " + station.body());
+            }
+            long journal0 = server.journalRows();
+            long saved = 0;
+            List<String> problems = new ArrayList<>();
+            List<String> files = new ArrayList<>();
+            long t = System.nanoTime();
+            for (int first = 0; first < chargers; first += 5000) {
+                int last = Math.min(chargers, first + 5000);
+                StringBuilder csv = new StringBuilder("pileId,chargerNumber,stationId,model,maxPowerKw,connectors,deviceIdentity\n");
+                for (int i = first; i < last; i++) {
+                    csv.append("IMP-").append(i).append(",CN-IMP-").append(i).append(",ST-IMPORT,Wallbox 22,22,")
+                            .append("Type 2:22|Type 2:22,IMPDEV-").append(i).append('\n');
+                }
+                long f = System.nanoTime();
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
+                                + "/api/chargers/import?mode=direct")).timeout(java.time.Duration.ofMinutes(5))
+                        .POST(HttpRequest.BodyPublishers.ofString(csv.toString())).header("Content-Type", "text/csv")
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                files.add((last - first) + " rows in " + fmt((System.nanoTime() - f) / 1e9) + " s");
+                if (r.statusCode() != 200) {
+                    problems.add("file from row " + first + " answered " + r.statusCode());
+                    continue;
+                }
+                JsonNode report = OcppJson.MAPPER.readTree(r.body());
+                saved += report.get("saved").asLong();
+                if (report.get("failed").asLong() > 0) {
+                    problems.add(report.get("failed").asLong() + " rows failed");
+                }
+            }
+            double seconds = (System.nanoTime() - t) / 1e9;
+            // a row is answered once its charger is saved; the station's side of the link follows right after
+            long journal = server.journalRows() - journal0;
+            for (int wait = 0; wait < 60 && journal < 6L * chargers; wait++) {
+                Thread.sleep(500);
+                journal = server.journalRows() - journal0;
+            }
+            boolean ok = problems.isEmpty() && saved == chargers && journal == 6L * chargers;
+            rows.add(new Row(db, "charger set-up through the CSV import: " + chargers
+                    + " chargers with their devices on a fresh node, files of 5,000 rows",
+                    "none set (the reference back office: ~300/s)", fmt(chargers / seconds) + " chargers/s", "",
+                    (ok ? "OK: " : "FAILED: " + String.join("; ", problems) + "; ") + saved + " saved, " + journal
+                            + " journal rows (per charger: number claim, pile, device claim, device attached, the"
+                            + " station's assignment and the pile's link to it)",
+                    String.join(", ", files) + ", " + fmt(seconds) + " s in all"));
         }
     }
 
