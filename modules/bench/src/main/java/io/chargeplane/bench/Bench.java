@@ -477,14 +477,18 @@ public final class Bench {
         int chargers = n(10_000);
         try (Server server = startServer(db, "import")) {
             String token = login(server);
-            HttpResponse<String> station = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/stations"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"direct\",\"name\":\"Depot\",\"address\":"
-                            + "{\"line1\":\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,"
-                            + "\"longitude\":10.0,\"timeZone\":\"Europe/Berlin\",\"stationId\":\"ST-IMPORT\"}"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (station.statusCode() != 200) {
-                throw new IllegalStateException("station not created: " + station.statusCode() + " " + station.body());
+            int stations = Integer.parseInt(opts.getOrDefault("importStations", "1")); // rows spread over them
+            for (int k = 0; k < stations; k++) {
+                HttpResponse<String> station = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/stations"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"direct\",\"name\":\"Depot " + k
+                                + "\",\"address\":{\"line1\":\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},"
+                                + "\"latitude\":53.55,\"longitude\":10.0,\"timeZone\":\"Europe/Berlin\",\"stationId\":\"ST-IMPORT-"
+                                + k + "\"}"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (station.statusCode() != 200) {
+                    throw new IllegalStateException("station not created: " + station.statusCode() + " " + station.body());
+                }
             }
             long journal0 = server.journalRows();
             long saved = 0;
@@ -495,7 +499,8 @@ public final class Bench {
                 int last = Math.min(chargers, first + 5000);
                 StringBuilder csv = new StringBuilder("pileId,chargerNumber,stationId,model,maxPowerKw,connectors,deviceIdentity\n");
                 for (int i = first; i < last; i++) {
-                    csv.append("IMP-").append(i).append(",CN-IMP-").append(i).append(",ST-IMPORT,Wallbox 22,22,")
+                    csv.append("IMP-").append(i).append(",CN-IMP-").append(i).append(",ST-IMPORT-").append(i % stations)
+                            .append(",Wallbox 22,22,")
                             .append("Type 2:22|Type 2:22,IMPDEV-").append(i).append('\n');
                 }
                 long f = System.nanoTime();
@@ -523,7 +528,8 @@ public final class Bench {
             }
             boolean ok = problems.isEmpty() && saved == chargers && journal == 6L * chargers;
             rows.add(new Row(db, "charger set-up through the CSV import: " + chargers
-                    + " chargers with their devices on a fresh node, files of 5,000 rows",
+                    + " chargers with their devices on a fresh node, files of 5,000 rows, " + stations
+                    + (stations == 1 ? " station" : " stations"),
                     "none set (the reference back office: ~300/s)", fmt(chargers / seconds) + " chargers/s", "",
                     (ok ? "OK: " : "FAILED: " + String.join("; ", problems) + "; ") + saved + " saved, " + journal
                             + " journal rows (per charger: number claim, pile, device claim, device attached, the"
