@@ -69,13 +69,8 @@ public final class CopyText {
      * an unquoted NULL.
      */
     public <T> CopyText textArray(List<T> items, Function<T, String> field) {
-        column();
-        raw('{');
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                raw(',');
-            }
-            String v = field.apply(items.get(i));
+        return array(items, item -> {
+            String v = field.apply(item);
             if (v == null) {
                 ascii("NULL");
             } else {
@@ -83,24 +78,28 @@ public final class CopyText {
                 encoded(v, true);
                 raw('"');
             }
-        }
-        raw('}');
-        return this;
+        });
     }
 
     /** A double-precision-array column: elements in Java's spelling (NaN and Infinity as PostgreSQL reads them). */
     public <T> CopyText numberArray(List<T> items, Function<T, Double> field) {
+        return array(items, item -> {
+            Double v = field.apply(item);
+            ascii(v == null ? "NULL" : v.toString());
+        });
+    }
+
+    /** An array column: {@code element} writes each item's element between the braces and commas. */
+    private <T> CopyText array(List<T> items, java.util.function.Consumer<T> element) {
         column();
         raw('{');
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
                 raw(',');
             }
-            Double v = field.apply(items.get(i));
-            ascii(v == null ? "NULL" : v.toString());
+            element.accept(items.get(i));
         }
-        raw('}');
-        return this;
+        return raw('}');
     }
 
     /** Ends the current row. */
