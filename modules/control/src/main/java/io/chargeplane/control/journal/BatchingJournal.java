@@ -39,7 +39,8 @@ import scala.util.Try;
  * {@value #BATCH} highest sequence numbers cost one indexed query, and the events of as many replays as hold up to
  * {@value #MAX_EVENTS_PER_BATCH} events another.
  *
- * <p>Writes, deletes and the read journal are the plugin's, unchanged. Recovery falls back to the plugin's own path
+ * <p>Writes go through the plugin's write queue; batches that carry tags are written by {@link BatchingJournalDao}
+ * (configured as the plugin's {@code dao}). Deletes and the read journal are the plugin's, unchanged. Recovery falls back to the plugin's own path
  * where batching could change the answer or hold too much at once: a highest sequence number asked while a write
  * of the same entity is in flight (the plugin waits for that write), and a replay of more than
  * {@value #MAX_BATCHED_REPLAY} events or of fewer than its range holds.
@@ -128,6 +129,9 @@ public class BatchingJournal extends JdbcAsyncWriteJournal {
     public void postStop() {
         super.postStop();
         executor.shutdown();
+        if (journalDao() instanceof BatchingJournalDao writes) {
+            writes.close();
+        }
     }
 
     private Connection connection() throws SQLException {
