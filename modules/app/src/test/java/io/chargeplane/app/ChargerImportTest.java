@@ -68,7 +68,8 @@ class ChargerImportTest {
         // the API's other requests are cut off after 2 s here, as after 20 s by default
         try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of("pekko.http.server.request-timeout", "2s"))) {
             Rest admin = new Rest(node);
-            admin.ok(admin.post("/api/stations", String.format(ChargerRegistrationTest.STATION, "Depot", "ST-1")));
+            long stationVersion = admin.ok(admin.post("/api/stations",
+                    String.format(ChargerRegistrationTest.STATION, "Depot", "ST-1"))).get("version").asLong();
             StringBuilder csv = new StringBuilder("pileId,chargerNumber,stationId,model,maxPowerKw,connectors,deviceIdentity\n");
             for (int i = 0; i < 3000; i++) {
                 csv.append("BULK-").append(i).append(",CN-B").append(i).append(",ST-1,Wallbox 22,22,Type 2:22,DEV-B")
@@ -81,6 +82,13 @@ class ChargerImportTest {
             assertEquals(3000, reply.body().get("saved").asInt());
             assertEquals(3000, reply.body().get("results").size());
             assertEquals(200, admin.get("/api/chargers/BULK-2999").status());
+            // the station took its 3,000 chargers in batches (control/station/StationAssignments): each once
+            JsonNode station = eventually(() -> admin.ok(admin.get("/api/stations/ST-1")),
+                    st -> st.get("chargers").size() == 3000);
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            station.get("chargers").forEach(c -> listed.add(c.asText()));
+            assertEquals(3000, listed.size());
+            assertEquals(stationVersion + 3000, station.get("version").asLong(), "one event per assigned charger");
         }
     }
 }

@@ -8,6 +8,7 @@ import io.chargeplane.control.presence.PresenceWriter;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.readside.ReadSide;
 import io.chargeplane.control.charger.ChargerNumberEntity;
+import io.chargeplane.control.station.StationAssignments;
 import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.account.AuthSettings;
 import io.chargeplane.control.account.PasswordHasher;
@@ -67,7 +68,7 @@ public final class Control {
         ActorRef<PresenceWriter.Command> presence = system.systemActorOf(
                 PresenceWriter.create(db, blocking, java.time.Duration.ofSeconds(1)), "presence-writer", Props.empty());
         ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer,
-                presence);
+                presence, new StationAssignments(system, java.time.Duration.ofSeconds(10)));
         PileEntity.init(system, services);
         DeviceBindings deviceBindings = new DeviceBindings(db, blocking);
         DeviceEntity.init(system, clock, settings.deviceIdlePassivation(), deviceBindings);

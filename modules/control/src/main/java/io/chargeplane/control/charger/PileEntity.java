@@ -312,15 +312,15 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         String target = r.live().stationId();
         ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
         Duration timeout = Duration.ofSeconds(10);
+        Instant at = now();
         java.util.concurrent.CompletionStage<Result<StationEntity.StationView>> unlinked = r.unlinkFrom() == null
                 ? java.util.concurrent.CompletableFuture.completedFuture(Result.ok(null))
                 : sharding.entityRefFor(StationEntity.ENTITY_KEY, r.unlinkFrom())
-                        .ask(reply -> new StationEntity.UnassignCharger(pileId, now(), reply), timeout);
+                        .ask(reply -> new StationEntity.UnassignCharger(pileId, at, reply), timeout);
         ctx.pipeToSelf(unlinked.thenCompose(u -> u.isOk()
-                        ? sharding.entityRefFor(StationEntity.ENTITY_KEY, target)
-                                .<Result<StationEntity.StationView>>ask(reply -> new StationEntity.AssignCharger(pileId, now(), reply), timeout)
-                        : java.util.concurrent.CompletableFuture.completedFuture(u)),
-                (res, err) -> new PileCommand.StationsAnswered(target, err == null && res.isOk()));
+                        ? services.stations().assign(target, pileId, at).thenApply(Result::isOk)
+                        : java.util.concurrent.CompletableFuture.completedFuture(false)),
+                (ok, err) -> new PileCommand.StationsAnswered(target, err == null && ok));
     }
 
     private ReplyEffect<PileEvent, PileState> onStationsAnswered(PileState s, PileCommand.StationsAnswered a) {

@@ -9,6 +9,7 @@ import io.chargeplane.control.review.ReviewRules;
 import io.chargeplane.control.review.SaveMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -63,8 +64,15 @@ public final class StationEntity
     public record Get(ActorRef<Result<StationView>> replyTo) implements Command {
     }
 
-    /** From a pile whose registration now names this station (idempotent). */
-    public record AssignCharger(String pileId, Instant at, ActorRef<Result<StationView>> replyTo) implements Command {
+    /** A pile whose registration now names this station, and when. */
+    public record Assignment(String pileId, Instant at) implements CborSerializable {
+    }
+
+    /**
+     * From piles whose registration now names this station (idempotent), batched per node by
+     * {@link StationAssignments}; answers the number of chargers the station then has.
+     */
+    public record AssignChargers(List<Assignment> assignments, ActorRef<Result<Integer>> replyTo) implements Command {
     }
 
     /** From a pile that moved to another station (idempotent). */
@@ -102,8 +110,12 @@ public final class StationEntity
             implements PendingChange, CborSerializable {
     }
 
+    /**
+     * {@code chargers} is the one mutable part: the event handlers add and remove in place (a station may hold
+     * thousands; a copy per assignment made a large import quadratic), and it never leaves the entity: views copy it.
+     */
     public record State(Status status, StationDetails live, StationDetails draft,
-                        PendingStationChange pending, Decision lastDecision, List<String> chargers)
+                        PendingStationChange pending, Decision lastDecision, LinkedHashSet<String> chargers)
             implements CborSerializable {
         boolean exists() {
             return status != null;
@@ -140,7 +152,7 @@ public final class StationEntity
 
     @Override
     public State emptyState() {
-        return new State(null, null, null, null, null, List.of());
+        return new State(null, null, null, null, null, new LinkedHashSet<>());
     }
 
     @Override
@@ -160,14 +172,12 @@ public final class StationEntity
                 .onEvent(Decommissioned.class, (s, e) -> new State(Status.DECOMMISSIONED, s.live(), null, null,
                         s.lastDecision(), s.chargers()))
                 .onEvent(ChargerAssigned.class, (s, e) -> {
-                    List<String> c = new ArrayList<>(s.chargers());
-                    c.add(e.pileId());
-                    return new State(s.status(), s.live(), s.draft(), s.pending(), s.lastDecision(), List.copyOf(c));
+                    s.chargers().add(e.pileId());
+                    return s;
                 })
                 .onEvent(ChargerUnassigned.class, (s, e) -> {
-                    List<String> c = new ArrayList<>(s.chargers());
-                    c.remove(e.pileId());
-                    return new State(s.status(), s.live(), s.draft(), s.pending(), s.lastDecision(), List.copyOf(c));
+                    s.chargers().remove(e.pileId());
+                    return s;
                 })
                 .build();
     }
@@ -186,13 +196,29 @@ public final class StationEntity
                 .onCommand(Approve.class, this::onApprove)
                 .onCommand(Reject.class, this::onReject)
                 .onCommand(Decommission.class, this::onDecommission)
-                .onCommand(AssignCharger.class, (s, c) -> !s.exists() ? Effect().reply(c.replyTo(), notFound())
-                        : s.chargers().contains(c.pileId()) ? Effect().reply(c.replyTo(), Result.ok(view(s)))
-                        : Effect().persist(new ChargerAssigned(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
+                .onCommand(AssignChargers.class, this::onAssign)
                 .onCommand(UnassignCharger.class, (s, c) -> !s.chargers().contains(c.pileId())
                         ? Effect().reply(c.replyTo(), Result.ok(s.exists() ? view(s) : null))
                         : Effect().persist(new ChargerUnassigned(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
                 .build();
+    }
+
+    /** One journal write for the batch: an event per charger not yet at the station. */
+    private ReplyEffect<Event, State> onAssign(State s, AssignChargers c) {
+        if (!s.exists()) {
+            return Effect().reply(c.replyTo(), Result.rejected(404, null, "no station " + stationId));
+        }
+        List<Event> events = new ArrayList<>();
+        java.util.Set<String> added = new java.util.HashSet<>();
+        for (Assignment a : c.assignments()) {
+            if (!s.chargers().contains(a.pileId()) && added.add(a.pileId())) {
+                events.add(new ChargerAssigned(a.pileId(), a.at()));
+            }
+        }
+        if (events.isEmpty()) {
+            return Effect().reply(c.replyTo(), Result.ok(s.chargers().size()));
+        }
+        return Effect().persist(events).thenReply(c.replyTo(), ns -> Result.ok(ns.chargers().size()));
     }
 
     private ReplyEffect<Event, State> onSave(State s, Save c) {

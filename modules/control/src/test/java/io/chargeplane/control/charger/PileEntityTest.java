@@ -57,7 +57,7 @@ class PileEntityTest {
         var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1);
         var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
         var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
-                presence);
+                presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)));
         TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));
