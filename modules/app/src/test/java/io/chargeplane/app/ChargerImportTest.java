@@ -2,6 +2,7 @@ package io.chargeplane.app;
 
 import static io.chargeplane.app.StationReviewTest.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -89,6 +90,11 @@ class ChargerImportTest {
             station.get("chargers").forEach(c -> listed.add(c.asText()));
             assertEquals(3000, listed.size());
             assertEquals(stationVersion + 3000, station.get("version").asLong(), "one event per assigned charger");
+            // a station with chargers is not decommissioned; the problem counts them instead of listing 3,000
+            Rest.Reply refused = admin.post("/api/stations/ST-1/decommission", "");
+            assertEquals(409, refused.status());
+            String detail = refused.body().get("detail").asText();
+            assertTrue(detail.startsWith("station still has 3000 chargers (") && detail.length() < 300, detail);
         }
     }
 }

@@ -270,8 +270,11 @@ public final class StationEntity
             wrong = Optional.of(new Result.Rejection(409, null, "a change is waiting for review: decide it first"));
         }
         if (wrong.isEmpty() && !s.chargers().isEmpty()) {
-            wrong = Optional.of(new Result.Rejection(409, null, "station still has chargers " + s.chargers()
-                    + ": move or decommission them first"));
+            // a station may hold thousands: the problem names the first few and the count
+            String named = String.join(", ", s.chargers().stream().limit(10).toList());
+            wrong = Optional.of(new Result.Rejection(409, null, "station still has " + s.chargers().size()
+                    + (s.chargers().size() == 1 ? " charger (" : " chargers (") + named
+                    + (s.chargers().size() > 10 ? ", ..." : "") + "): move or decommission them first"));
         }
         if (wrong.isPresent()) {
             return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
