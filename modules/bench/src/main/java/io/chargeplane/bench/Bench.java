@@ -596,14 +596,18 @@ public final class Bench {
         }
 
         /** Used heap after a full GC, from jcmd. */
+        /**
+         * Bytes of the objects still reachable (a class histogram of live objects, which collects first). Not
+         * {@code GC.heap_info}: under the throughput collector its first "used" is the young generation alone,
+         * which after a full collection is nearly empty.
+         */
         long liveHeapBytes() throws Exception {
-            run("jcmd", String.valueOf(proc.pid()), "GC.run");
-            String info = run("jcmd", String.valueOf(proc.pid()), "GC.heap_info");
-            var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            String histogram = run("jcmd", String.valueOf(proc.pid()), "GC.class_histogram");
+            var m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
             if (!m.find()) {
-                throw new IllegalStateException("cannot read heap: " + info);
+                throw new IllegalStateException("cannot read the live heap: " + histogram.lines().reduce((a, b) -> b).orElse(""));
             }
-            return Long.parseLong(m.group(1)) * 1024;
+            return Long.parseLong(m.group(1));
         }
 
         int openSockets() throws Exception {
