@@ -140,7 +140,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     @Override
     public CommandHandlerWithReply<PileCommand, PileEvent, PileState> commandHandler() {
         // one case that dispatches, not a case per command: the builder's cases (two lambdas and a case object each)
-        // are built for every pile incarnation, ~1.3 KB per pile at 10,000 chargers (docs/benchmarks.md, ninth round)
+        // are built for every pile incarnation, ~1.9 KB per pile (docs/benchmarks.md, ninth round)
         return newCommandHandlerWithReplyBuilder().forAnyState().onAnyCommand(this::handle);
     }
 
@@ -336,8 +336,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
         Duration timeout = Duration.ofSeconds(10);
         Instant at = now();
-        java.util.concurrent.CompletionStage<Result<StationEntity.StationView>> unlinked = r.unlinkFrom() == null
-                ? java.util.concurrent.CompletableFuture.completedFuture(Result.ok(null))
+        java.util.concurrent.CompletionStage<Result<Integer>> unlinked = r.unlinkFrom() == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(Result.ok(0))
                 : sharding.entityRefFor(StationEntity.ENTITY_KEY, r.unlinkFrom())
                         .ask(reply -> new StationEntity.UnassignCharger(pileId, at, reply), timeout);
         ctx.pipeToSelf(unlinked.thenCompose(u -> u.isOk()

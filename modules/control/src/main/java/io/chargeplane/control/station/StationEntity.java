@@ -75,8 +75,8 @@ public final class StationEntity
     public record AssignChargers(List<Assignment> assignments, ActorRef<Result<Integer>> replyTo) implements Command {
     }
 
-    /** From a pile that moved to another station (idempotent). */
-    public record UnassignCharger(String pileId, Instant at, ActorRef<Result<StationView>> replyTo) implements Command {
+    /** From a pile that moved to another station (idempotent); answers the number of chargers the station keeps. */
+    public record UnassignCharger(String pileId, Instant at, ActorRef<Result<Integer>> replyTo) implements Command {
     }
 
     public sealed interface Event extends CborSerializable {
@@ -198,8 +198,9 @@ public final class StationEntity
                 .onCommand(Decommission.class, this::onDecommission)
                 .onCommand(AssignChargers.class, this::onAssign)
                 .onCommand(UnassignCharger.class, (s, c) -> !s.chargers().contains(c.pileId())
-                        ? Effect().reply(c.replyTo(), Result.ok(s.exists() ? view(s) : null))
-                        : Effect().persist(new ChargerUnassigned(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
+                        ? Effect().reply(c.replyTo(), Result.ok(s.chargers().size()))
+                        : Effect().persist(new ChargerUnassigned(c.pileId(), c.at()))
+                                .thenReply(c.replyTo(), ns -> Result.ok(ns.chargers().size())))
                 .build();
     }
 
