@@ -13,17 +13,26 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.persistence.jdbc.config.BaseDaoConfig;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import scala.Option;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.concurrent.Future$;
+import scala.concurrent.Promise;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
@@ -39,8 +48,9 @@ import slick.jdbc.PostgresProfile;
  * go as arrays through {@code UNNEST} and the orderings come back in the same statement ({@code RETURNING} on
  * PostgreSQL, a {@code FINAL TABLE} on H2), matched to their events by persistence id and sequence number.
  *
- * <p>Everything else is the plugin's: batches without tags (the charger traffic: status changes, transactions),
- * the write queue that forms the batches, deletes and reads. Events are inserted in the plugin's order (by
+ * <p>Its write queue forms batches as the plugin's does, but appends to them in place (see
+ * {@link #queueWriteJournalRows}). Everything else is the plugin's: batches without tags (the charger traffic:
+ * status changes, transactions), deletes and reads. Events are inserted in the plugin's order (by
  * sequence number), so each entity's orderings still rise with its sequence numbers, as the by-tag queries expect.
  */
 public class BatchingJournalDao extends DefaultJournalDao {
@@ -56,6 +66,7 @@ public class BatchingJournalDao extends DefaultJournalDao {
     private final JdbcBackend.JdbcDatabaseDef database;
     private final boolean postgres;
     private final ExecutorService executor;
+    private final BoundedSourceQueue<Write> writes;
 
     public BatchingJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                               Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -63,6 +74,64 @@ public class BatchingJournalDao extends DefaultJournalDao {
         this.database = db;
         this.postgres = profile instanceof PostgresProfile;
         this.executor = BatchingJournal.recoveryThreads(journalConfig.daoConfig().parallelism(), "journal-writes");
+        BaseDaoConfig config = journalConfig.daoConfig();
+        this.writes = Source.<Write>queue(config.bufferSize())
+                .batchWeighted(config.batchSize(), w -> (long) w.rows().size(), w -> new Forming().add(w), Forming::add)
+                .mapAsync(config.parallelism(), Forming::write)
+                .toMat(Sink.ignore(), Keep.left())
+                .run(mat);
+    }
+
+    /**
+     * The plugin's write queue forms batches by appending each caller's rows to an immutable list with {@code ++},
+     * which copies the batch so far on every append: up to 400 rows, tens of thousands of list cells per batch (an
+     * allocation profile of the message mix put 4.9 % of all allocated bytes there). The same queue and batching
+     * (buffer, batch size, parallelism from the plugin's configuration), with each batch appended in place.
+     */
+    @Override
+    public Future<BoxedUnit> queueWriteJournalRows(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> xs) {
+        Promise<BoxedUnit> promise = Promise.apply();
+        QueueOfferResult offered = writes.offer(new Write(promise, xs));
+        if (offered == QueueOfferResult.enqueued()) {
+            return promise.future();
+        }
+        String why = offered == QueueOfferResult.dropped()
+                ? "the queue buffer was full (" + baseDaoConfig().bufferSize()
+                        + " elements) please check the jdbc-journal.bufferSize setting"
+                : "the queue was closed";
+        return Future$.MODULE$.failed(offered instanceof QueueOfferResult.Failure failure
+                ? new IllegalStateException("Failed to write journal row batch", failure.cause())
+                : new IllegalStateException("Failed to enqueue journal row batch write, " + why));
+    }
+
+    /** One caller's rows and the promise to complete once they are written. */
+    private record Write(Promise<BoxedUnit> promise, Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    }
+
+    /** A batch being formed: promises and rows in arrival order. */
+    private final class Forming {
+        private final List<Promise<BoxedUnit>> promises = new ArrayList<>();
+        private final List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows = new ArrayList<>();
+
+        Forming add(Write w) {
+            promises.add(w.promise());
+            rows.addAll(CollectionConverters.asJava(w.rows()));
+            return this;
+        }
+
+        CompletionStage<BoxedUnit> write() {
+            return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toSeq()))
+                    .handle((done, failure) -> {
+                        for (Promise<BoxedUnit> p : promises) {
+                            if (failure == null) {
+                                p.success(BoxedUnit.UNIT);
+                            } else {
+                                p.failure(failure);
+                            }
+                        }
+                        return BoxedUnit.UNIT;
+                    });
+        }
     }
 
     /** Batches with tags written by this DAO's own statements in this JVM (for tests and diagnostics). */
