@@ -603,7 +603,6 @@ public final class Bench {
             }
         }
 
-        /** Used heap after a full GC, from jcmd. */
         /**
          * Bytes of the objects still reachable (a class histogram of live objects, which collects first). Not
          * {@code GC.heap_info}: under the throughput collector its first "used" is the young generation alone,

@@ -73,8 +73,9 @@ public class BatchingJournalDao extends DefaultJournalDao {
         super(db, profile, journalConfig, serialization, ec, mat);
         this.database = db;
         this.postgres = profile instanceof PostgresProfile;
-        this.executor = BatchingJournal.recoveryThreads(journalConfig.daoConfig().parallelism(), "journal-writes");
         BaseDaoConfig config = journalConfig.daoConfig();
+        this.executor = BatchingJournal.recoveryThreads(config.parallelism(), "journal-writes");
+        // replaces the plugin's queue (which its base class still builds, idle: it is private and never offered to)
         this.writes = Source.<Write>queue(config.bufferSize())
                 .batchWeighted(config.batchSize(), w -> (long) w.rows().size(), w -> new Forming().add(w), Forming::add)
                 .mapAsync(config.parallelism(), Forming::write)
