@@ -48,6 +48,32 @@ class BatchingJournalTest {
         recoverTogether(TestNodes.postgres());
     }
 
+    /**
+     * The journal's circuit breaker does not time each persist (persistence.conf): a batch of writes that the
+     * database holds longer than {@code jdbc-journal.write-timeout} fails, and its entities stop as on any failed
+     * persist, instead of waiting for ever.
+     */
+    @Test
+    void aWriteTheDatabaseHoldsLongerThanTheWriteTimeoutFailsItsEntityInsteadOfWaitingForEver() throws Exception {
+        TestNodes.Db db = TestNodes.postgres();
+        try (ChargePlaneNode node = TestNodes.start(db, java.util.Map.of("jdbc-journal.write-timeout", "500ms"))) {
+            ActorRef<Command> entity = node.system().systemActorOf(Log.create(1), "log-held",
+                    org.apache.pekko.actor.typed.Props.empty());
+            BatchingJournalTest.<Done>ask(node.system(), entity, replyTo -> new Append(List.of("first"), replyTo))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> probe =
+                    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system());
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+                 java.sql.Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.execute("LOCK TABLE \"event_journal\" IN EXCLUSIVE MODE"); // inserts wait until this commits
+                BatchingJournalTest.<Done>ask(node.system(), entity, replyTo -> new Append(List.of("held"), replyTo));
+                probe.expectTerminated(entity, Duration.ofSeconds(10));
+                c.commit();
+            }
+        }
+    }
+
     private static void recoverTogether(TestNodes.Db db) throws Exception {
         ChargePlaneNode first = TestNodes.start(db);
         try {

@@ -343,6 +343,39 @@ class FailureModesTest {
     }
 
     @Test
+    void aCallThePileCannotAnswerInTimeIsAnsweredInternalErrorNotBeforeItsOwnTimeoutAndTheSessionGoesOn(
+            @TempDir Path other) throws Exception {
+        TestNodes.Db db = TestNodes.h2(other);
+        try (ChargePlaneNode slow = TestNodes.start(db, java.util.Map.of("chargeplane.ocpp.entity-ask-timeout", "1s"))) {
+            new Rest(slow).pileWithDevice("p1", "CP1");
+            try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(slow), "CP1")) {
+                cp.boot("Acme", "AC22", "SN1");
+                cp.status(1, DataTypes.ChargePointStatus.AVAILABLE); // answered in time; the session's watch is armed
+                Thread.sleep(500);
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+                     java.sql.Statement st = c.createStatement()) {
+                    st.execute("SET EXCLUSIVE 1"); // the node's connections wait: the pile cannot persist
+                    for (String status : new String[] {"Preparing", "Charging"}) {
+                        long sent = System.nanoTime();
+                        cp.sendRaw("[2,\"stuck-" + status + "\",\"StatusNotification\",{\"connectorId\":1,"
+                                + "\"errorCode\":\"NoError\",\"status\":\"" + status + "\"}]");
+                        JsonNode answer = OcppJson.MAPPER.readTree(cp.nextRaw(Duration.ofSeconds(10)));
+                        long waited = System.nanoTime() - sent;
+                        assertEquals(4, answer.get(0).asInt(), answer.toString());
+                        assertEquals("stuck-" + status, answer.get(1).asText());
+                        assertEquals("InternalError", answer.get(2).asText());
+                        assertTrue(waited >= TimeUnit.SECONDS.toNanos(1),
+                                "timed out after " + waited / 1_000_000 + " ms, before the call's own 1 s");
+                    }
+                    st.execute("SET EXCLUSIVE 0");
+                }
+                assertNotNull(cp.heartbeat().currentTime(), "the session goes on");
+                cp.status(1, DataTypes.ChargePointStatus.FINISHING); // answered: the late answers were dropped
+            }
+        }
+    }
+
+    @Test
     void onShutdownChargerSocketsAreClosedWith1001() throws Exception {
         SimulatedCharger cp = connect();
         cp.heartbeat();

@@ -88,7 +88,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private ActorRef<SessionMessage> session;
     private String remoteAddress;
     private Instant lastSeen;
-    private final Map<Integer, Map<String, PileView.LatestReading>> latest = new HashMap<>();
+    private final LatestReadings latest = new LatestReadings();
     private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
     private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
     private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
@@ -688,13 +688,16 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         List<PileEvent> events = new ArrayList<>();
         Instant newest = null;
         for (MeterSample sample : samples) {
-            rememberLatest(sample);
+            latest.remember(sample);
             newest = newest == null || sample.sampledAt().isAfter(newest) ? sample.sampledAt() : newest;
             Long wh = MeterReadings.energyRegisterWh(sample);
             if (wh != null && mv.transactionId() != null && s.sessions().containsKey(mv.transactionId())) {
                 long[] live = liveRegister.get(mv.transactionId());
-                if (live == null || sample.sampledAt().toEpochMilli() >= live[1]) {
+                if (live == null) {
                     liveRegister.put(mv.transactionId(), new long[] {wh, sample.sampledAt().toEpochMilli()});
+                } else if (sample.sampledAt().toEpochMilli() >= live[1]) {
+                    live[0] = wh; // in place, like the latest readings: nothing new for a young collection to copy
+                    live[1] = sample.sampledAt().toEpochMilli();
                 }
             }
         }
@@ -714,16 +717,6 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
         }
         return Effect().persist(events).thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
-    }
-
-    private void rememberLatest(MeterSample sample) {
-        Map<String, PileView.LatestReading> byKey = latest.computeIfAbsent(sample.connectorId(), k -> new HashMap<>());
-        String key = sample.measurand() + "/" + (sample.phase() == null ? "" : sample.phase());
-        PileView.LatestReading was = byKey.get(key);
-        if (was == null || !sample.sampledAt().isBefore(was.sampledAt())) {
-            byKey.put(key, new PileView.LatestReading(sample.measurand(), sample.phase(), sample.unit(),
-                    sample.value(), sample.sampledAt()));
-        }
     }
 
     /** Answers only once the samples are committed to the telemetry table. */
@@ -898,8 +891,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private PileView view(PileState s) {
-        Map<Integer, List<PileView.LatestReading>> meter = new HashMap<>();
-        latest.forEach((connector, byKey) -> meter.put(connector, List.copyOf(byKey.values())));
+        Map<Integer, List<PileView.LatestReading>> meter = latest.view();
         List<ChargingSession> active = new ArrayList<>();
         for (ChargingSession open : s.sessions().values()) {
             long[] live = liveRegister.get(open.transactionId());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.persistence.jdbc.config.BaseDaoConfig;
@@ -61,12 +62,19 @@ public class BatchingJournalDao extends DefaultJournalDao {
             + "\"meta_ser_id\", \"meta_ser_manifest\", \"meta_payload\"";
     private static final String INSERT = "INSERT INTO \"event_journal\" (" + COLUMNS + ") "
             + "SELECT * FROM UNNEST(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * How long a batch may take before its writes fail. The journal's circuit breaker would time each caller's write
+     * (a scheduler task per persist, kept in the scheduler's wheel for the whole timeout even once answered); its
+     * call timeout is off (persistence.conf) and the batch, which carries hundreds of writes, is timed here instead.
+     */
+    static final String WRITE_TIMEOUT = "jdbc-journal.write-timeout";
     private static final String INSERT_TAGS = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") SELECT * FROM UNNEST(?, ?)";
 
     private final JdbcBackend.JdbcDatabaseDef database;
     private final boolean postgres;
     private final ExecutorService executor;
     private final BoundedSourceQueue<Write> writes;
+    private final long writeTimeoutMillis;
 
     public BatchingJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                               Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -75,6 +83,8 @@ public class BatchingJournalDao extends DefaultJournalDao {
         this.postgres = profile instanceof PostgresProfile;
         BaseDaoConfig config = journalConfig.daoConfig();
         this.executor = BatchingJournal.recoveryThreads(config.parallelism(), "journal-writes");
+        com.typesafe.config.Config settings = mat.system().settings().config();
+        this.writeTimeoutMillis = settings.hasPath(WRITE_TIMEOUT) ? settings.getDuration(WRITE_TIMEOUT).toMillis() : 10_000;
         // replaces the plugin's queue (which its base class still builds, idle: it is private and never offered to)
         this.writes = Source.<Write>queue(config.bufferSize())
                 .batchWeighted(config.batchSize(), w -> (long) w.rows().size(), w -> new Forming().add(w), Forming::add)
@@ -122,6 +132,8 @@ public class BatchingJournalDao extends DefaultJournalDao {
 
         CompletionStage<BoxedUnit> write() {
             return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toSeq()))
+                    .toCompletableFuture().thenApply(done -> done) // a future of our own for the timeout to complete
+                    .orTimeout(writeTimeoutMillis, TimeUnit.MILLISECONDS)
                     .handle((done, failure) -> {
                         for (Promise<BoxedUnit> p : promises) {
                             if (failure == null) {
