@@ -33,7 +33,6 @@ class_fields = {}      # class id -> [(type)] own instance fields
 ref_offsets = {}       # class id -> offsets of reference fields in an instance's bytes
 
 surv_class = {}        # address -> class id (survivors)
-refs = collections.Counter()   # (region, referrer class, survivor class) -> count
 objs = 0
 
 def region(a):

@@ -7,16 +7,22 @@ import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.journal.BatchingJournal;
 import io.chargeplane.control.journal.BatchingSnapshotStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -56,15 +62,13 @@ class BatchingJournalTest {
     @Test
     void aWriteTheDatabaseHoldsLongerThanTheWriteTimeoutFailsItsEntityInsteadOfWaitingForEver() throws Exception {
         TestNodes.Db db = TestNodes.postgres();
-        try (ChargePlaneNode node = TestNodes.start(db, java.util.Map.of("jdbc-journal.write-timeout", "500ms"))) {
-            ActorRef<Command> entity = node.system().systemActorOf(Log.create(1), "log-held",
-                    org.apache.pekko.actor.typed.Props.empty());
+        try (ChargePlaneNode node = TestNodes.start(db, Map.of("jdbc-journal.write-timeout", "500ms"))) {
+            ActorRef<Command> entity = node.system().systemActorOf(Log.create(1), "log-held", Props.empty());
             BatchingJournalTest.<Done>ask(node.system(), entity, replyTo -> new Append(List.of("first"), replyTo))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
-            org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> probe =
-                    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system());
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
-                 java.sql.Statement st = c.createStatement()) {
+            TestProbe<Object> probe = TestProbe.create(node.system());
+            try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                 Statement st = c.createStatement()) {
                 c.setAutoCommit(false);
                 st.execute("LOCK TABLE \"event_journal\" IN EXCLUSIVE MODE"); // inserts wait until this commits
                 BatchingJournalTest.<Done>ask(node.system(), entity, replyTo -> new Append(List.of("held"), replyTo));
@@ -80,7 +84,7 @@ class BatchingJournalTest {
             List<CompletionStage<List<String>>> written = new ArrayList<>();
             for (int i = 0; i <= ENTITIES; i++) {
                 ActorRef<Command> entity = first.system().systemActorOf(Log.create(i), "log-" + i,
-                        org.apache.pekko.actor.typed.Props.empty());
+                        Props.empty());
                 List<String> events = expected(i);
                 for (int from = 0; from < events.size(); from += 100) {
                     List<String> group = events.subList(from, Math.min(events.size(), from + 100));
@@ -104,7 +108,7 @@ class BatchingJournalTest {
             List<CompletionStage<List<String>>> recovered = new ArrayList<>();
             for (int i = 0; i <= ENTITIES; i++) {
                 ActorRef<Command> entity = second.system().systemActorOf(Log.create(i), "log-" + i,
-                        org.apache.pekko.actor.typed.Props.empty());
+                        Props.empty());
                 recovered.add(ask(second.system(), entity, Get::new));
             }
             CompletableFuture.allOf(recovered.stream().map(CompletionStage::toCompletableFuture)

@@ -12,6 +12,9 @@ import io.chargeplane.simulator.SimulatedCharger;
 import io.chargeplane.simulator.TcpProxy;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -352,8 +355,8 @@ class FailureModesTest {
                 cp.boot("Acme", "AC22", "SN1");
                 cp.status(1, DataTypes.ChargePointStatus.AVAILABLE); // answered in time; the session's watch is armed
                 Thread.sleep(500);
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
-                     java.sql.Statement st = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                     Statement st = c.createStatement()) {
                     st.execute("SET EXCLUSIVE 1"); // the node's connections wait: the pile cannot persist
                     for (String status : new String[] {"Preparing", "Charging"}) {
                         long sent = System.nanoTime();
