@@ -43,10 +43,6 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
         this.settings = settings;
     }
 
-    Channel channel() {
-        return channel;
-    }
-
     void onClosed(Runnable action) {
         channel.closeFuture().addListener(f -> action.run());
     }
@@ -117,7 +113,7 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
     }
 
-    // ChargerSocket: called by the session, on this socket's I/O thread (or, once it is shut down, another)
+    // ChargerSocket: called by the session, from its own thread
 
     @Override
     public void send(String frame) {

@@ -34,14 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The OCPP-J WebSocket server of a node ({@code ws://host:ocpp-port/ocpp/{identity}}). Netty does the socket
  * work (HTTP upgrade, WebSocket framing, pings) on its own I/O threads and hands whole text messages to one
- * {@link ChargerSession} actor per socket, which runs on that socket's I/O thread ({@link IoThreadDispatchers});
- * nothing else sits between a charger and its session.
+ * {@link ChargerSession} actor per socket; nothing else sits between a charger and its session.
  */
 public final class OcppServer {
     private static final Logger LOG = LoggerFactory.getLogger(OcppServer.class);
@@ -61,7 +61,6 @@ public final class OcppServer {
     private final AtomicLong sessionNames = new AtomicLong();
     private final HandshakeAdmission admission;
     private final ShedLog shedLog = new ShedLog(java.time.Duration.ofSeconds(5));
-    private final IoThreadDispatchers onIoThreads;
 
     private OcppServer(ActorSystem<?> system, Control control, OcppSettings settings) throws InterruptedException {
         this.system = system;
@@ -72,7 +71,6 @@ public final class OcppServer {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("ocpp-io", true), io);
-        this.onIoThreads = new IoThreadDispatchers(system, group);
         try {
             this.server = new ServerBootstrap().group(group).channel(channelClass)
                     .option(ChannelOption.SO_BACKLOG, settings.backlog())
@@ -141,7 +139,7 @@ public final class OcppServer {
                                                   DeviceEntity.Binding binding) {
         ActorRef<SessionMessage> session = system.systemActorOf(
                 ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, shedLog),
-                "ocpp-" + sessionNames.incrementAndGet(), onIoThreads.forChannel(socket.channel()));
+                "ocpp-" + sessionNames.incrementAndGet(), Props.empty());
         sessions.add(session);
         socket.onClosed(() -> sessions.remove(session));
         return session;
