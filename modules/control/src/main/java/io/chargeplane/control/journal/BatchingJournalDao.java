@@ -83,8 +83,7 @@ public class BatchingJournalDao extends DefaultJournalDao {
         this.postgres = profile instanceof PostgresProfile;
         BaseDaoConfig config = journalConfig.daoConfig();
         this.executor = BatchingJournal.recoveryThreads(config.parallelism(), "journal-writes");
-        com.typesafe.config.Config settings = mat.system().settings().config();
-        this.writeTimeoutMillis = settings.hasPath(WRITE_TIMEOUT) ? settings.getDuration(WRITE_TIMEOUT).toMillis() : 10_000;
+        this.writeTimeoutMillis = mat.system().settings().config().getDuration(WRITE_TIMEOUT).toMillis(); // persistence.conf
         // replaces the plugin's queue (which its base class still builds, idle: it is private and never offered to)
         this.writes = Source.<Write>queue(config.bufferSize())
                 .batchWeighted(config.batchSize(), w -> (long) w.rows().size(), w -> new Forming().add(w), Forming::add)
@@ -132,7 +131,7 @@ public class BatchingJournalDao extends DefaultJournalDao {
 
         CompletionStage<BoxedUnit> write() {
             return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toSeq()))
-                    .toCompletableFuture().thenApply(done -> done) // a future of our own for the timeout to complete
+                    .toCompletableFuture().copy() // a future of our own for the timeout to complete
                     .orTimeout(writeTimeoutMillis, TimeUnit.MILLISECONDS)
                     .handle((done, failure) -> {
                         for (Promise<BoxedUnit> p : promises) {
