@@ -95,24 +95,28 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private boolean busy;
     private int unreadable;
     private boolean closing;
+    private final CallDeadline deadline;
     private final ShedLog shedLog;
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
                                                   OcppSettings settings, ChargerSocket socket,
-                                                  DeviceEntity.Binding binding, ShedLog shedLog) {
+                                                  DeviceEntity.Binding binding, CallDeadline deadline,
+                                                  ShedLog shedLog) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ctx.setLoggerName(ChargerSession.class); // named, not found by walking the stack at every connect
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
             ctx.getSelf().tell(new BindingFound(binding)); // read by the handshake, before the upgrade
-            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket, shedLog);
+            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket, deadline,
+                    shedLog);
         }));
     }
 
     private ChargerSession(ActorContext<SessionMessage> ctx,
                            org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers, String identity,
                            String remoteAddress, Control control, OcppSettings settings, ChargerSocket socket,
-                           ShedLog shedLog) {
+                           CallDeadline deadline, ShedLog shedLog) {
         super(ctx);
+        this.deadline = deadline;
         this.shedLog = shedLog;
         this.timers = timers;
         this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
@@ -225,9 +229,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private Behavior<SessionMessage> processNext() {
         while (!busy && binding != null && !queue.isEmpty() && !closing) {
             String text = queue.poll();
-            long waited = System.nanoTime() - queuedAt.poll();
-            if (waited > settings.shedAfter().toNanos()) {
-                shed(text, waited);
+            long queued = queuedAt.poll();
+            long now = System.nanoTime();
+            if (deadline.tooLate(queued, now)) {
+                shed(text, now - queued);
             } else {
                 handle(text);
             }
@@ -239,7 +244,10 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         return this;
     }
 
-    /** Overload: the call waited so long that the charger has likely given up; answer it now, do not process it. */
+    /**
+     * Overload: the call waited too long ({@link CallDeadline}: its charger has likely given up, or the node is
+     * behind and catches up by serving fresh calls); answered now, not processed.
+     */
     private void shed(String text, long waitedNanos) {
         FrameCodec.Decoded decoded = FrameCodec.decode(text);
         if (decoded instanceof FrameCodec.Ok ok && ok.frame() instanceof Frame.Call call) {

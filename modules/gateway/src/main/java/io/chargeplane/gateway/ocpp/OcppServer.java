@@ -61,11 +61,13 @@ public final class OcppServer {
     private final AtomicLong sessionNames = new AtomicLong();
     private final HandshakeAdmission admission;
     private final ShedLog shedLog = new ShedLog(java.time.Duration.ofSeconds(5));
+    private final CallDeadline deadline;
 
     private OcppServer(ActorSystem<?> system, Control control, OcppSettings settings) throws InterruptedException {
         this.system = system;
         this.control = control;
         this.settings = settings;
+        this.deadline = CallDeadline.from(settings);
         this.admission = new HandshakeAdmission(settings.concurrentHandshakes(), settings.handshakeQueueTimeout());
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -138,7 +140,8 @@ public final class OcppServer {
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
                                                   DeviceEntity.Binding binding) {
         ActorRef<SessionMessage> session = system.systemActorOf(
-                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, shedLog),
+                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, deadline,
+                        shedLog),
                 "ocpp-" + sessionNames.incrementAndGet(), Props.empty());
         sessions.add(session);
         socket.onClosed(() -> sessions.remove(session));

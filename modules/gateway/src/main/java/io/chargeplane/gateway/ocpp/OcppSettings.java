@@ -7,7 +7,8 @@ import java.time.Duration;
 public record OcppSettings(String host, int port, int ioThreads, int backlog, int maxConnections,
                            Duration keepAlivePing, Duration idleTimeout, int maxFrameBytes, int maxUnreadableFrames,
                            Duration askTimeout, int maxQueuedFrames, int pauseReadingAt, int identityMaxLength,
-                           Duration reattachInterval, Duration shedAfter, int concurrentHandshakes,
+                           Duration reattachInterval, Duration shedAfter, Duration shedBehindAfter,
+                           Duration shedBehindFor, int concurrentHandshakes,
                            Duration handshakeQueueTimeout, Duration handshakeLookupTimeout) {
 
     public static OcppSettings from(Config root) {
@@ -19,7 +20,8 @@ public record OcppSettings(String host, int port, int ioThreads, int backlog, in
                 (int) c.getBytes("max-frame-size").longValue(), c.getInt("max-unreadable-frames"),
                 c.getDuration("entity-ask-timeout"), c.getInt("max-queued-frames"), c.getInt("pause-reading-at"),
                 c.getInt("identity-max-length"), c.getDuration("reattach-interval"),
-                c.getDuration("shed-calls-waiting-longer-than"), c.getInt("concurrent-handshakes"),
+                c.getDuration("shed-calls-waiting-longer-than"), c.getDuration("shed-when-behind-calls-waiting-longer-than"),
+                c.getDuration("shed-when-behind-for"), c.getInt("concurrent-handshakes"),
                 c.getDuration("handshake-queue-timeout"), c.getDuration("handshake-lookup-timeout"));
     }
 }
