@@ -20,8 +20,9 @@ public record OcppSettings(String host, int port, int ioThreads, int backlog, in
                 (int) c.getBytes("max-frame-size").longValue(), c.getInt("max-unreadable-frames"),
                 c.getDuration("entity-ask-timeout"), c.getInt("max-queued-frames"), c.getInt("pause-reading-at"),
                 c.getInt("identity-max-length"), c.getDuration("reattach-interval"),
-                c.getDuration("shed-calls-waiting-longer-than"), c.getDuration("shed-when-behind-calls-waiting-longer-than"),
-                c.getDuration("shed-when-behind-for"), c.getInt("concurrent-handshakes"),
+                c.getDuration("shed-calls-waiting-longer-than"),
+                c.getDuration("shed-when-behind-calls-waiting-longer-than"), c.getDuration("shed-when-behind-for"),
+                c.getInt("concurrent-handshakes"),
                 c.getDuration("handshake-queue-timeout"), c.getDuration("handshake-lookup-timeout"));
     }
 }

@@ -33,8 +33,8 @@ final class ShedLog {
         long n = shed.countAndTakeIfDue();
         if (n > 0) {
             LOG.warn("server overloaded: {} calls shed since the last report (answered InternalError unprocessed: "
-                    + "they waited longer than shed-calls-waiting-longer-than, or than "
-                    + "shed-when-behind-calls-waiting-longer-than since), e.g. a call of {} after {} ms",
+                    + "they waited longer than shed-calls-waiting-longer-than, or, while the node is behind, than "
+                    + "shed-when-behind-calls-waiting-longer-than), e.g. a call of {} after {} ms",
                     n, identity, waitedNanos / 1_000_000);
         }
     }
