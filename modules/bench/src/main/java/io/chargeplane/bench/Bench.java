@@ -184,7 +184,7 @@ public final class Bench {
      * first boot writes pile boot info, device serial and connector status), the node restarts, and all of them
      * reconnect at once with the same boot and status (nothing to write: the figure is connection set-up and the
      * recovery of every pile and device). The first connection is reported beside it, and before the restart the
-     * warm node sets up more chargers ({@link #warmSetUp}).
+     * warm node sets up more chargers.
      */
     private void storm(String db) throws Exception {
         int chargers = n(10_000);
@@ -194,20 +194,15 @@ public final class Bench {
         JsonNode first;
         long firstJournal;
         try (Server server = startServer(db, database)) {
-            long journalBefore = server.journalRows();
-            double setUp = provision(server, "STORM-", chargers);
+            setUp(db, server, "STORM-", chargers, chargers + " chargers created and bound on a fresh node");
             long journal0 = server.journalRows();
-            // each charger: number claimed, pile created, device claimed, device attached to the pile
-            rows.add(new Row(db, "charger set-up through the REST API: " + chargers
-                    + " chargers created and bound on a fresh node (128 requests at a time)",
-                    "none set (the reference back office: ~300/s)", fmt(chargers / setUp) + " chargers/s",
-                    "", (journal0 - journalBefore == 4L * chargers + 1 ? "OK: " : "MISMATCH: ") + (journal0 - journalBefore)
-                    + " journal rows (per charger: number claim, pile, device claim, device attached; and the id tag)",
-                    "two requests per charger (POST /api/piles, PUT /api/piles/{id}/device), " + fmt(setUp)
-                            + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries));
             first = runLoadgen("storm-first-boot", server.ocpp(), fleet);
             firstJournal = server.journalRows() - journal0;
-            warmSetUp(db, server, chargers);
+            // operators add chargers to nodes that have been running: on a fresh node the compiler had 30 % of the
+            // server's CPU samples during the set-up (thirteenth round's profile)
+            int more = n(5_000);
+            setUp(db, server, "WARM-", more, more + " more chargers created and bound on the warm node, after "
+                    + chargers + " were set up and booted");
         }
         try (Server server = startServer(db, database)) { // right after a restart: every pile recovers now
             long journal0 = server.journalRows();
@@ -235,22 +230,18 @@ public final class Bench {
         }
     }
 
-    /**
-     * Chargers added to a running node: the figure above is taken on a node fresh from its start, where the
-     * compiler had 30 % of the server's CPU samples (thirteenth round's profile); operators add chargers to nodes
-     * that have been running.
-     */
-    private void warmSetUp(String db, Server server, int before) throws Exception {
-        int more = n(5_000);
+    /** Provisions chargers through the REST API and reports how fast, with the journal rows it should write. */
+    private void setUp(String db, Server server, String prefix, int chargers, String what) throws Exception {
         long journal0 = server.journalRows();
-        double seconds = provision(server, "WARM-", more);
+        double seconds = provision(server, prefix, chargers);
         long journal = server.journalRows() - journal0;
-        rows.add(new Row(db, "charger set-up through the REST API on a warm node: " + more
-                + " more chargers created and bound after " + before + " were set up and booted (128 requests at a time)",
-                "none set (the reference back office: ~300/s)", fmt(more / seconds) + " chargers/s", "",
-                (journal == 4L * more + 1 ? "OK: " : "MISMATCH: ") + journal
+        // each charger: number claimed, pile created, device claimed, device attached to the pile; and the id tag
+        rows.add(new Row(db, "charger set-up through the REST API: " + what + " (128 requests at a time)",
+                "none set (the reference back office: ~300/s)", fmt(chargers / seconds) + " chargers/s", "",
+                (journal == 4L * chargers + 1 ? "OK: " : "MISMATCH: ") + journal
                         + " journal rows (per charger: number claim, pile, device claim, device attached; and the id tag)",
-                fmt(seconds) + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries));
+                "two requests per charger (POST /api/piles, PUT /api/piles/{id}/device), " + fmt(seconds)
+                        + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries));
     }
 
     /**
