@@ -240,7 +240,7 @@ public final class Bench {
                 "none set (the reference back office: ~300/s)", fmt(chargers / seconds) + " chargers/s", "",
                 (journal == 4L * chargers + 1 ? "OK: " : "MISMATCH: ") + journal
                         + " journal rows (per charger: number claim, pile, device claim, device attached; and the id tag)",
-                "two requests per charger (POST /api/piles, PUT /api/piles/{id}/device), " + fmt(seconds)
+                "one request per charger (POST /api/piles naming its device identity), " + fmt(seconds)
                         + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries));
     }
 

@@ -365,7 +365,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (s.exists()) {
             return Effect().reply(c.replyTo(), Result.rejected(409, "pileId", "pile " + pileId + " already exists"));
         }
-        return Effect().persist(new PileEvent.PileCreated(pileId, c.chargerNumber(), now()))
+        Instant at = now();
+        PileEvent created = new PileEvent.PileCreated(pileId, c.chargerNumber(), at);
+        // created and bound in one atomic write: never a pile left without the device its request named
+        return Effect().persist(c.identity() == null ? List.of(created)
+                        : List.of(created, new PileEvent.DeviceAttached(c.identity(), at)))
                 .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
     }
 

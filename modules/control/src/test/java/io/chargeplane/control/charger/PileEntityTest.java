@@ -62,7 +62,7 @@ class PileEntityTest {
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));
         session = KIT.createTestProbe();
-        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.Create("CN-1", r));
+        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.Create("CN-1", null, r));
         kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.AttachDevice("CP-1", r));
         connect();
     }

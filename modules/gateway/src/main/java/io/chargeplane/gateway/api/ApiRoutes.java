@@ -123,21 +123,51 @@ public final class ApiRoutes extends AllDirectives {
         if (!ChargerDetails.NUMBER.matcher(number).matches()) {
             throw new BadRequest("chargerNumber", "chargerNumber must be 1-64 characters of [A-Za-z0-9._-]");
         }
+        String identity = Json.text(b, "identity", false, 48);
         String id = pileId;
-        var claim = control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number);
-        return claim.<Result<Boolean>>ask(r -> new ChargerNumberEntity.Claim(id, control.clock().instant(), r), askTimeout)
-                .thenCompose(claimed -> {
-                    if (!claimed.isOk()) {
-                        return CompletableFuture.completedFuture(claimed);
-                    }
-                    return pile(id).<Result<PileView>>ask(r -> new PileCommand.Create(number, r), askTimeout)
-                            .<Object>thenApply(created -> {
-                                if (!created.isOk() && claimed.value()) {
-                                    claim.tell(new ChargerNumberEntity.Release(id, control.clock().instant()));
-                                }
-                                return created;
-                            });
-                });
+        var numberRef = control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number);
+        // the number and the device are claimed at once; the pile is created (and bound) only if both hold, and
+        // whatever this request claimed is given back if anything refuses
+        CompletionStage<Result<Boolean>> numberClaim = numberRef.ask(
+                r -> new ChargerNumberEntity.Claim(id, control.clock().instant(), r), askTimeout);
+        CompletionStage<Result<DeviceEntity.Binding>> deviceClaim = identity == null
+                ? CompletableFuture.completedFuture(null)
+                : device(identity).ask(r -> new DeviceEntity.Claim(id, r), askTimeout);
+        return numberClaim.thenCombine(deviceClaim, Claims::new).thenCompose(claims -> {
+            // the device's refusal names the field of this request
+            Result<?> refused = !claims.number().isOk() ? claims.number()
+                    : claims.device() != null && !claims.device().isOk() ? Result.rejected(
+                            claims.device().rejection().status(), "identity", claims.device().rejection().detail())
+                    : null;
+            if (refused != null) {
+                return giveBack(id, number, identity, claims).<Object>thenApply(given -> refused);
+            }
+            return pile(id).<Result<PileView>>ask(r -> new PileCommand.Create(number, identity, r), askTimeout)
+                    .thenCompose(created -> created.isOk() ? CompletableFuture.completedFuture(created)
+                            : giveBack(id, number, identity, claims).<Object>thenApply(given -> created));
+        });
+    }
+
+    /** What a create request claimed: the number (true if newly claimed) and the device (null if none named). */
+    private record Claims(Result<Boolean> number, Result<DeviceEntity.Binding> device) {
+    }
+
+    /**
+     * Compensation of a create that did not go through: the number is released if this request claimed it, the
+     * device if it claimed it and the pile does not hold it (a repeated request for a pile bound before keeps it).
+     * Completes once the device has answered, so that the refusal is answered with the identity free again.
+     */
+    private CompletionStage<?> giveBack(String pileId, String number, String identity, Claims claims) {
+        if (claims.number().isOk() && claims.number().value()) {
+            control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number)
+                    .tell(new ChargerNumberEntity.Release(pileId, control.clock().instant()));
+        }
+        if (claims.device() == null || !claims.device().isOk()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return pileView(pileId).thenCompose(pile -> pile.isOk() && identity.equals(pile.value().identity())
+                ? CompletableFuture.completedFuture(null)
+                : device(identity).<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Release(pileId, r), askTimeout));
     }
 
     private CompletionStage<Result<PileView>> pileView(String pileId) {
@@ -147,7 +177,7 @@ public final class ApiRoutes extends AllDirectives {
     /** Binding saga: claim the identity on its Device entity, attach it to the pile, give it back if the pile refuses. */
     private CompletionStage<?> bindDevice(String pileId, JsonNode b) {
         String identity = Json.text(b, "identity", true, 48);
-        var device = control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
+        var device = device(identity);
         return pileView(pileId).thenCompose(existing -> !existing.isOk() ? CompletableFuture.completedFuture(existing)
                 : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Claim(pileId, r), askTimeout)
                         .thenCompose(claimed -> !claimed.isOk() ? CompletableFuture.completedFuture(claimed)
@@ -196,6 +226,10 @@ public final class ApiRoutes extends AllDirectives {
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PileCommand> pile(String pileId) {
         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId);
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<DeviceEntity.Command> device(String identity) {
+        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
     }
 
     private static JsonNode payloadOf(JsonNode payload) {

@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Creates the piles of a load run through the REST API and binds each load charger's identity to one: as many
- * operators' connections at once as asked, each a thread with its own kept-alive connection, one request at a
- * time ({@link KeepAliveHttp}; the JDK's HttpClient took ~17 % of the machine while the node set chargers up).
+ * Creates the piles of a load run through the REST API, each bound to its load charger's identity in the same
+ * request ({@code POST /api/piles} with {@code identity}): as many operators' connections at once as asked, each a
+ * thread with its own kept-alive connection, one request at a time ({@link KeepAliveHttp}; the JDK's HttpClient
+ * took ~17 % of the machine while the node set chargers up).
  */
 final class Provisioner {
     private final String host;
@@ -55,11 +56,9 @@ final class Provisioner {
                 try (KeepAliveHttp http = new KeepAliveHttp(host, port)) {
                     for (int i = next.getAndIncrement(); i < identities.size(); i = next.getAndIncrement()) {
                         String id = identities.get(i);
-                        int created = sendRetrying(http, "POST", "/api/piles",
-                                "{\"pileId\":\"" + id + "\",\"chargerNumber\":\"" + id + "\"}");
-                        // no pile: nothing to bind
-                        if (!ok(created) || !ok(sendRetrying(http, "PUT", "/api/piles/" + id + "/device",
-                                "{\"identity\":\"" + id + "\"}"))) {
+                        // created and bound to its device identity in one request
+                        if (!ok(sendRetrying(http, "POST", "/api/piles", "{\"pileId\":\"" + id
+                                + "\",\"chargerNumber\":\"" + id + "\",\"identity\":\"" + id + "\"}"))) {
                             failed.incrementAndGet();
                         }
                     }
