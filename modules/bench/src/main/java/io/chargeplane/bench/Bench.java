@@ -260,7 +260,8 @@ public final class Bench {
             Map<String, String> args = new LinkedHashMap<>(extra);
             args.putAll(Map.of("prefix", "LOAD-", "chargers", String.valueOf(chargers), "local", "127.0.0.2",
                     "duration", opts.getOrDefault("duration", "30"), "warmup", warmup));
-            JsonNode r = runLoadgen(name, server.ocpp(), args);
+            String[] shares = new String[1];
+            JsonNode r = runMeasured(name, server.ocpp(), args, shares);
             long journal = server.journalRows() - journal0 - 2L * chargers; // a first boot: pile boot info + device serial
             long telemetry = server.telemetrySamples() - telemetry0;
             Map<String, String> stubArgs = new LinkedHashMap<>(args);
@@ -281,7 +282,8 @@ public final class Bench {
                             + r.get("samples").asLong() + " telemetry samples"),
                     "p50 " + r.get("latency").get("all").get("p50ms").asText() + " ms, p999 "
                             + r.get("latency").get("all").get("p999ms").asText() + " ms; " + errors(r)
-                            + "; measured after " + warmup + " s of warm-up"));
+                            + "; measured after " + warmup + " s of warm-up"
+                            + (shares[0].isEmpty() ? "" : "; CPU in the window: " + shares[0])));
         }
     }
 
@@ -754,6 +756,22 @@ public final class Bench {
         try (Proc p = loadgen(name, url, args)) {
             String line = p.await("{", 1800);
             log(name + ": " + line);
+            return OcppJson.MAPPER.readTree(line);
+        }
+    }
+
+    /**
+     * {@link #runLoadgen} that also reads how the cores were shared in the generator's measured window (between
+     * its MEASURING and MEASURED lines) into {@code shares[0]}.
+     */
+    private JsonNode runMeasured(String name, String url, Map<String, String> args, String[] shares) throws Exception {
+        try (Proc p = loadgen(name, url, args)) {
+            p.await("MEASURING", 1800);
+            CpuShares start = CpuShares.now();
+            p.await("MEASURED", 1800);
+            shares[0] = CpuShares.now().since(start);
+            String line = p.await("{", 1800);
+            log(name + ": " + line + (shares[0].isEmpty() ? "" : " (CPU in the window: " + shares[0] + ")"));
             return OcppJson.MAPPER.readTree(line);
         }
     }

@@ -188,7 +188,9 @@ public final class LoadGenerator {
                     book.reset();
                     w.sessionsInWindow.set(0);
                     measureStart = System.nanoTime();
+                    mark("MEASURING");
                     Thread.sleep(duration * 1000L);
+                    mark("MEASURED");
                     w.running.set(false);
                 }
                 case "mix/open", "sessions/open" -> {
@@ -197,6 +199,7 @@ public final class LoadGenerator {
                         sleep(warmup * 1000L);
                         book.reset();
                         w.sessionsInWindow.set(0);
+                        mark("MEASURING");
                     });
                     warm.start();
                     measureStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
@@ -205,6 +208,7 @@ public final class LoadGenerator {
                     } else {
                         w.openLoopSessions(rate, until);
                     }
+                    mark("MEASURED");
                     w.running.set(false);
                     report.put("offeredPerSecond", rate);
                 }
@@ -235,6 +239,12 @@ public final class LoadGenerator {
             chargers.forEach(LoadCharger::close);
             ws.close();
         }
+    }
+
+    /** A line for a driving process (the benchmark runner): the measured window starts or ends now. */
+    private static void mark(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 
     /**
