@@ -848,7 +848,12 @@ public final class Bench {
     }
 
     private static String errors(JsonNode r) {
-        return r.get("callErrors").asLong() + " CALLERRORs, " + r.get("timeouts").asLong() + " timeouts";
+        String all = r.get("callErrors").asLong() + " CALLERRORs, " + r.get("timeouts").asLong() + " timeouts";
+        JsonNode inWindow = r.get("callErrorsInWindow");
+        // counted from the start, warm-up included: a run that failed only before its window says so
+        return inWindow == null || r.get("callErrors").asLong() + r.get("timeouts").asLong() == 0 ? all
+                : all + " (in the measured window: " + inWindow.asLong() + " CALLERRORs, "
+                        + r.get("timeoutsInWindow").asLong() + " timeouts)";
     }
 
     private static String p99(JsonNode r) {

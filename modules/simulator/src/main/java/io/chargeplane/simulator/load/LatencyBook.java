@@ -15,6 +15,8 @@ public final class LatencyBook {
     private final Map<String, Histogram> totals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder timeouts = new LongAdder();
+    private volatile long errorsBeforeWindow;
+    private volatile long timeoutsBeforeWindow;
     private volatile boolean recording = true;
 
     public void record(String type, long micros) {
@@ -31,9 +33,14 @@ public final class LatencyBook {
         timeouts.increment();
     }
 
-    /** Forget what was recorded so far (after a warm-up). */
+    /**
+     * Forget the latencies recorded so far (after a warm-up). CALLERRORs and timeouts keep counting from the start
+     * (a figure counts only without any); those since the last reset are reported beside them.
+     */
     public void reset() {
         recorders.values().forEach(Recorder::reset);
+        errorsBeforeWindow = callErrors();
+        timeoutsBeforeWindow = timeouts();
     }
 
     public void stop() {
@@ -78,6 +85,8 @@ public final class LatencyBook {
         out.set("callErrorsByType", errs);
         out.put("callErrors", callErrors());
         out.put("timeouts", timeouts());
+        out.put("callErrorsInWindow", callErrors() - errorsBeforeWindow);
+        out.put("timeoutsInWindow", timeouts() - timeoutsBeforeWindow);
         return out;
     }
 
