@@ -35,6 +35,12 @@ class PileCreationTest {
                 + "\",\"identity\":\"" + identity + "\"}");
     }
 
+    /** 409 with a problem naming {@code field}. */
+    private static void assertRefused(Rest.Reply reply, String field) {
+        assertEquals(409, reply.status(), String.valueOf(reply.body()));
+        assertEquals(field, reply.body().get("field").asText());
+    }
+
     @Test
     void aPileCreatedWithAnIdentityIsBoundAndItsChargerIsAccepted() throws Exception {
         assertEquals("ONE-DEV", rest.ok(create("ONE", "CN-ONE", "ONE-DEV")).get("identity").asText());
@@ -47,9 +53,7 @@ class PileCreationTest {
     @Test
     void anIdentityBoundElsewhereIsRefusedNamingTheFieldAndLeavesNeitherPileNorNumber() {
         rest.ok(create("TWO", "CN-TWO", "TWO-DEV"));
-        Rest.Reply taken = create("TWO-B", "CN-TWO-B", "TWO-DEV");
-        assertEquals(409, taken.status());
-        assertEquals("identity", taken.body().get("field").asText());
+        assertRefused(create("TWO-B", "CN-TWO-B", "TWO-DEV"), "identity");
         assertEquals(404, rest.get("/api/piles/TWO-B").status());
         // the number the refused request claimed was given back
         rest.ok(create("TWO-C", "CN-TWO-B", "TWO-C-DEV"));
@@ -58,9 +62,7 @@ class PileCreationTest {
     @Test
     void aNumberInUseIsRefusedAndTheDeviceTheRequestClaimedIsGivenBack() {
         rest.ok(create("THREE", "CN-THREE", "THREE-DEV"));
-        Rest.Reply taken = create("THREE-B", "CN-THREE", "THREE-B-DEV");
-        assertEquals(409, taken.status());
-        assertEquals("chargerNumber", taken.body().get("field").asText());
+        assertRefused(create("THREE-B", "CN-THREE", "THREE-B-DEV"), "chargerNumber");
         assertEquals(404, rest.get("/api/piles/THREE-B").status());
         // the refusal is answered once the device the request claimed is free again
         assertEquals("THREE-B-DEV", rest.ok(create("THREE-C", "CN-THREE-C", "THREE-B-DEV")).get("identity").asText());
@@ -69,9 +71,7 @@ class PileCreationTest {
     @Test
     void theSameCreateSentAgainIsRefusedAndThePileKeepsItsDevice() {
         rest.ok(create("FOUR", "CN-FOUR", "FOUR-DEV"));
-        Rest.Reply again = create("FOUR", "CN-FOUR", "FOUR-DEV");
-        assertEquals(409, again.status());
-        assertEquals("pileId", again.body().get("field").asText());
+        assertRefused(create("FOUR", "CN-FOUR", "FOUR-DEV"), "pileId");
         assertEquals("FOUR-DEV", rest.ok(rest.get("/api/piles/FOUR")).get("identity").asText());
         assertEquals(409, create("FOUR-B", "CN-FOUR-B", "FOUR-DEV").status(), "the device is still FOUR's");
     }

@@ -262,8 +262,8 @@ public final class Bench {
             Map<String, String> args = new LinkedHashMap<>(extra);
             args.putAll(Map.of("prefix", "LOAD-", "chargers", String.valueOf(chargers), "local", "127.0.0.2",
                     "duration", opts.getOrDefault("duration", "30"), "warmup", warmup));
-            String[] shares = new String[1];
-            JsonNode r = runMeasured(name, server.ocpp(), args, shares);
+            Measured measured = runMeasured(name, server.ocpp(), args);
+            JsonNode r = measured.result();
             long journal = server.journalRows() - journal0 - 2L * chargers; // a first boot: pile boot info + device serial
             long telemetry = server.telemetrySamples() - telemetry0;
             Map<String, String> stubArgs = new LinkedHashMap<>(args);
@@ -285,7 +285,7 @@ public final class Bench {
                     "p50 " + r.get("latency").get("all").get("p50ms").asText() + " ms, p999 "
                             + r.get("latency").get("all").get("p999ms").asText() + " ms; " + errors(r)
                             + "; measured after " + warmup + " s of warm-up"
-                            + (shares[0].isEmpty() ? "" : "; CPU in the window: " + shares[0])));
+                            + (measured.cpu().isEmpty() ? "" : "; CPU in the window: " + measured.cpu())));
         }
     }
 
@@ -767,19 +767,23 @@ public final class Bench {
         }
     }
 
+    /** A load run's result line and how the cores were shared in its measured window ("" without /proc). */
+    private record Measured(JsonNode result, String cpu) {
+    }
+
     /**
      * {@link #runLoadgen} that also reads how the cores were shared in the generator's measured window (between
-     * its MEASURING and MEASURED lines) into {@code shares[0]}.
+     * its MEASURING and MEASURED lines).
      */
-    private JsonNode runMeasured(String name, String url, Map<String, String> args, String[] shares) throws Exception {
+    private Measured runMeasured(String name, String url, Map<String, String> args) throws Exception {
         try (Proc p = loadgen(name, url, args)) {
             p.await("MEASURING", 1800);
             CpuShares start = CpuShares.now();
             p.await("MEASURED", 1800);
-            shares[0] = CpuShares.now().since(start);
+            String cpu = CpuShares.now().since(start);
             String line = p.await("{", 1800);
-            log(name + ": " + line + (shares[0].isEmpty() ? "" : " (CPU in the window: " + shares[0] + ")"));
-            return OcppJson.MAPPER.readTree(line);
+            log(name + ": " + line + (cpu.isEmpty() ? "" : " (CPU in the window: " + cpu + ")"));
+            return new Measured(OcppJson.MAPPER.readTree(line), cpu);
         }
     }
 

@@ -44,7 +44,7 @@ final class CallDeadline {
         if (waited <= shortNanos) {
             return false;
         }
-        if (waited > longNanos || nowNanos - behindUntil < 0) {
+        if (waited > longNanos || behind(nowNanos)) {
             behindUntil = nowNanos + holdNanos; // behind, or still: the hold starts again
             return true;
         }
