@@ -306,9 +306,11 @@ public final class Bench {
                     levels.add(Integer.parseInt(o.trim()));
                 }
                 int busiest = levels.stream().max(Integer::compare).orElse(1);
-                // the command path warms up (JIT) like every other scenario before anything is measured
+                // the command path warms up (JIT) like every other scenario before anything is measured: after
+                // 15,000 commands (~30 s) the compiler still had a third of the node's CPU in the measured window
+                // (fifteenth round); 60,000 (~2 min at eight operators) reach the steady state
                 int warmupCommands = Integer.parseInt(opts.getOrDefault("commandWarmup",
-                        String.valueOf(Math.max(100, 3 * commands))));
+                        String.valueOf(Math.max(100, 12 * commands))));
                 sendCommands(server, token, chargers, warmupCommands, busiest, new Recorder(3), new AtomicLong());
                 for (int concurrency : levels) {
                     if (opts.containsKey("serverJfr")) {
@@ -317,8 +319,10 @@ public final class Bench {
                     Recorder latency = new Recorder(3);
                     AtomicLong failed = new AtomicLong();
                     long t0 = System.nanoTime();
+                    CpuShares cpu = CpuShares.now();
                     sendCommands(server, token, chargers, commands, concurrency, latency, failed);
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    String shares = CpuShares.now().since(cpu);
                     if (opts.containsKey("serverJfr")) {
                         jcmd(server, "JFR.stop", "name=commands", "filename=" + opts.get("serverJfr")
                                 .replace(".jfr", "-" + concurrency + ".jfr"));
@@ -331,7 +335,8 @@ public final class Bench {
                             "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
                             "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0
                                     + " ms, " + fmt(commands / seconds) + " commands/s (after " + warmupCommands
-                                    + " unmeasured for warm-up)"));
+                                    + " unmeasured for warm-up)" + (shares.isEmpty() ? "" : "; CPU in the window: "
+                                    + shares + " (the operators run in the benchmark's own process)")));
                 }
             }
         }

@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * How the machine's cores were shared during a measured window: CPU time of the node, of the local PostgreSQL
- * and of the load generators, read from {@code /proc} at the window's start and end. Server, database and load
- * share two cores here, so a figure reads differently when the generator took a third of them.
+ * and of the load generators, read from {@code /proc} at the window's start and end, and how much of each was
+ * spent in the kernel (on loopback, a socket's send also delivers to the receiving socket). Server, database and
+ * load share two cores here, so a figure reads differently when the generator took a third of them.
  */
 final class CpuShares {
     private static final Path PROC = Path.of("/proc");
@@ -19,22 +20,29 @@ final class CpuShares {
     private static final double TICKS = 100.0;
     private static final String[] KINDS = {"node", "PostgreSQL", "generator"};
 
-    private final Map<String, Long> ticks;
+    /** CPU ticks of one kind of process so far: all of them, and those spent in the kernel. */
+    record Ticks(long total, long kernel) {
+        Ticks plus(Ticks o) {
+            return new Ticks(total + o.total, kernel + o.kernel);
+        }
+    }
+
+    private final Map<String, Ticks> ticks;
     private final long at;
 
-    private CpuShares(Map<String, Long> ticks, long at) {
+    CpuShares(Map<String, Ticks> ticks, long at) {
         this.ticks = ticks;
         this.at = at;
     }
 
     /** CPU ticks used so far by each kind of process (empty where /proc cannot be read). */
     static CpuShares now() {
-        Map<String, Long> ticks = new LinkedHashMap<>();
+        Map<String, Ticks> ticks = new LinkedHashMap<>();
         try (Stream<Path> pids = Files.list(PROC)) {
             pids.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 String kind = kind(p);
                 if (kind != null) {
-                    ticks.merge(kind, cpuTicks(p), Long::sum);
+                    ticks.merge(kind, cpuTicks(p), Ticks::plus);
                 }
             });
         } catch (IOException e) {
@@ -43,7 +51,10 @@ final class CpuShares {
         return new CpuShares(ticks, System.nanoTime());
     }
 
-    /** "node 1.05, PostgreSQL 0.50, generator 0.35 cores" from {@code start} to this snapshot, or "" without /proc. */
+    /**
+     * "node 1.05 (kernel 0.38), PostgreSQL 0.50 (kernel 0.12), generator 0.35 (kernel 0.20) cores" from
+     * {@code start} to this snapshot, or "" without /proc.
+     */
     String since(CpuShares start) {
         double seconds = (at - start.at) / 1e9;
         if (ticks.isEmpty() || start.ticks.isEmpty() || seconds <= 0) {
@@ -52,11 +63,18 @@ final class CpuShares {
         StringBuilder b = new StringBuilder();
         for (String kind : KINDS) { // a kind with no process (H2 runs inside the node) is left out
             if (ticks.containsKey(kind)) {
-                b.append(b.length() == 0 ? "" : ", ").append(kind).append(' ').append(String.format("%.2f",
-                        (ticks.get(kind) - start.ticks.getOrDefault(kind, 0L)) / TICKS / seconds));
+                Ticks end = ticks.get(kind);
+                Ticks begin = start.ticks.getOrDefault(kind, new Ticks(0, 0));
+                b.append(b.length() == 0 ? "" : ", ").append(kind).append(' ')
+                        .append(cores(end.total() - begin.total(), seconds))
+                        .append(" (kernel ").append(cores(end.kernel() - begin.kernel(), seconds)).append(')');
             }
         }
         return b.length() == 0 ? "" : b.append(" cores").toString();
+    }
+
+    private static String cores(long ticks, double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.2f", ticks / TICKS / seconds);
     }
 
     private static String kind(Path pid) {
@@ -76,14 +94,20 @@ final class CpuShares {
         return cmd.startsWith("postgres") || cmd.contains("/bin/postgres ") ? "PostgreSQL" : null;
     }
 
-    private static long cpuTicks(Path pid) {
+    private static Ticks cpuTicks(Path pid) {
         try {
-            String stat = Files.readString(pid.resolve("stat"));
-            // after the command name in parentheses: state is field 3, utime 14 and stime 15
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticksOf(Files.readString(pid.resolve("stat")));
         } catch (IOException | RuntimeException e) {
-            return 0; // ended meanwhile
+            return new Ticks(0, 0); // ended meanwhile
         }
+    }
+
+    /** utime + stime and stime of a {@code /proc/<pid>/stat} line. */
+    static Ticks ticksOf(String stat) {
+        // after the command name in parentheses: state is field 3, utime 14 and stime 15
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long user = Long.parseLong(f[11]);
+        long kernel = Long.parseLong(f[12]);
+        return new Ticks(user + kernel, kernel);
     }
 }
