@@ -318,8 +318,8 @@ public final class Bench {
                     }
                     Recorder latency = new Recorder(3);
                     AtomicLong failed = new AtomicLong();
-                    long t0 = System.nanoTime();
                     CpuShares cpu = CpuShares.now();
+                    long t0 = System.nanoTime();
                     sendCommands(server, token, chargers, commands, concurrency, latency, failed);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     String shares = CpuShares.now().since(cpu);
