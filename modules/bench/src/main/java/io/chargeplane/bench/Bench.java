@@ -242,8 +242,8 @@ public final class Bench {
                         + " journal rows (per charger: number claim, pile, device claim, device attached; and the id tag)",
                 "one request per charger (POST /api/piles naming its device identity), " + fmt(seconds)
                         + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries
-                        + (lastProvisionCpu.isEmpty() ? "" : "; CPU during the set-up: " + lastProvisionCpu
-                        + " (the provisioning process ends before it is read: ~0.05 core, measured in the fourteenth round)")));
+                        + cpu("CPU during the set-up", lastProvisionCpu, " (the provisioning process ends before it is"
+                        + " read: ~0.05 core, measured in the fourteenth round)")));
     }
 
     /**
@@ -285,7 +285,7 @@ public final class Bench {
                     "p50 " + r.get("latency").get("all").get("p50ms").asText() + " ms, p999 "
                             + r.get("latency").get("all").get("p999ms").asText() + " ms; " + errors(r)
                             + "; measured after " + warmup + " s of warm-up"
-                            + (measured.cpu().isEmpty() ? "" : "; CPU in the window: " + measured.cpu())));
+                            + cpu("CPU in the window", measured.cpu(), "")));
         }
     }
 
@@ -335,8 +335,8 @@ public final class Bench {
                             "", failed.get() == 0 ? "OK: " + commands + " Resets answered" : "FAILED: " + failed.get(),
                             "p50 " + h.getValueAtPercentile(50) / 1000.0 + " ms, max " + h.getMaxValue() / 1000.0
                                     + " ms, " + fmt(commands / seconds) + " commands/s (after " + warmupCommands
-                                    + " unmeasured for warm-up)" + (shares.isEmpty() ? "" : "; CPU in the window: "
-                                    + shares + " (the operators run in the benchmark's own process)")));
+                                    + " unmeasured for warm-up)" + cpu("CPU in the window", shares,
+                                    " (the operators run in the benchmark's own process)")));
                 }
             }
         }
@@ -861,6 +861,11 @@ public final class Bench {
             return "FAILED: CALLERRORs, timeouts or answers not Accepted";
         }
         return (rowsOk ? "OK: " : "MISMATCH: ") + rowsText;
+    }
+
+    /** "; {label}: {shares}{remark}" for a row's detail, or "" where the shares could not be read. */
+    private static String cpu(String label, String shares, String remark) {
+        return shares.isEmpty() ? "" : "; " + label + ": " + shares + remark;
     }
 
     private static String errors(JsonNode r) {

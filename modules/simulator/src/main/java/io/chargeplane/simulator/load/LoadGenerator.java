@@ -169,8 +169,7 @@ public final class LoadGenerator {
             long bootsAccepted = boots.stream().filter(CompletableFuture::join).count();
             report.put("bootsAccepted", bootsAccepted);
             // a driving process (the benchmark runner) may act on the connected fleet from here on
-            System.out.println("READY " + chargers.size());
-            System.out.flush();
+            mark("READY " + chargers.size());
             book.reset();
 
             Workload w = new Workload(chargers, book, intArg("meterValuesPerSession", 2));
@@ -241,7 +240,7 @@ public final class LoadGenerator {
         }
     }
 
-    /** A line for a driving process (the benchmark runner): the measured window starts or ends now. */
+    /** A line for a driving process (the benchmark runner): the fleet is ready, the measured window starts or ends. */
     private static void mark(String line) {
         System.out.println(line);
         System.out.flush();
