@@ -46,7 +46,8 @@ public final class ChargePlaneNode implements AutoCloseable {
                          // journal by ordering (see docs/benchmarks.md)
                          "pekko-persistence-jdbc.shared-databases.slick-read.db.connectionInitSql",
                          "SET plan_cache_mode = force_custom_plan")
-                : Map.of("chargeplane.db.driver", "org.h2.Driver",
+                : Map.of("chargeplane.db.url", Dialect.durableUrl(loaded.getString("chargeplane.db.url")),
+                         "chargeplane.db.driver", "org.h2.Driver",
                          "chargeplane.db.slick-profile", "slick.jdbc.H2Profile$",
                          "pekko.projection.jdbc.dialect", "h2-dialect");
         return ConfigFactory.parseMap(derived).withFallback(config).withFallback(ConfigFactory.defaultReference()).resolve();

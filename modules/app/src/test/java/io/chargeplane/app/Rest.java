@@ -24,6 +24,11 @@ final class Rest {
         this.token = username == null ? null : login(base, username, password);
     }
 
+    /** Signed in as the given account of a server at {@code base} (e.g. {@code http://127.0.0.1:8080}). */
+    static Rest at(String base, String username, String password) {
+        return new Rest(base, username, password);
+    }
+
     /** Signed in as the given account of the node. */
     static Rest signedIn(ChargePlaneNode node, String username, String password) {
         return new Rest("http://127.0.0.1:" + node.port(), username, password);

@@ -27,7 +27,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Config root) {
         Config c = root.getConfig("chargeplane.db");
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(c.getString("url"));
+        hc.setJdbcUrl(Dialect.durableUrl(c.getString("url")));
         hc.setUsername(c.getString("user"));
         hc.setPassword(c.getString("password"));
         hc.setMaximumPoolSize(c.getInt("app-pool-size"));
