@@ -91,16 +91,67 @@ class BadInputTest {
         }
     }
 
+    private static String status(String id, String status) {
+        return "[2,\"" + id + "\",\"StatusNotification\",{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\""
+                + status + "\"}]";
+    }
+
     @Test
-    void anOversizedFrameClosesOnlyItsOwnSocketWith1009() throws Exception {
+    void anOversizedCallIsAnsweredWithACallErrorInItsTurnAndTheSessionStaysUp() throws Exception {
         try (SimulatedCharger big = charger("CP-B"); SimulatedCharger other = charger("CP-C")) {
-            other.boot("Acme", "AC22", "SN-C");
-            long before = TestNodes.settledJournalRows(node);
-            String huge = "[2,\"big\",\"DataTransfer\",{\"vendorId\":\"X\",\"data\":\"" + "x".repeat(40_000) + "\"}]";
-            big.sendRaw(huge);
-            assertEquals(1009, big.closed().get(10, TimeUnit.SECONDS));
+            big.boot("Acme", "AC22", "SN-B");
+            big.sendRaw(status("s1", "Available"));
+            big.sendRaw("[2,\"big\",\"DataTransfer\",{\"vendorId\":\"X\",\"data\":\"" + "x".repeat(40_000) + "\"}]");
+            JsonNode first = OcppJson.MAPPER.readTree(big.nextRaw(Duration.ofSeconds(10)));
+            assertEquals("s1", first.get(1).asText(), "the call before it is answered first");
+            assertEquals(3, first.get(0).asInt());
+            JsonNode refused = OcppJson.MAPPER.readTree(big.nextRaw(Duration.ofSeconds(10)));
+            assertEquals("big", refused.get(1).asText());
+            assertEquals("FormationViolation", refused.get(2).asText());
+            assertTrue(refused.get(3).asText().contains("40"), refused.toString());
+            assertNotNull(big.heartbeat().currentTime(), "the session is still up");
             assertNotNull(other.heartbeat().currentTime(), "other chargers are not harmed");
-            assertEquals(before, TestNodes.journalRows(node));
+        }
+    }
+
+    @Test
+    void aMessageAboveTheHardLimitClosesWith1009OnlyOnceTheCallsBeforeItAreAnswered() throws Exception {
+        try (SimulatedCharger big = charger("CP-B")) {
+            big.boot("Acme", "AC22", "SN-B");
+            var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<JsonNode>>();
+            for (String s : new String[] {"Available", "Preparing", "Available"}) {
+                answers.add(big.callAsync("StatusNotification", Map.of("connectorId", 2, "errorCode", "NoError",
+                        "status", s)).toCompletableFuture());
+            }
+            big.sendRaw("[2,\"huge\",\"DataTransfer\",{\"vendorId\":\"X\",\"data\":\"" + "x".repeat(100_000) + "\"}]");
+            for (var a : answers) {
+                assertNotNull(a.get(10, TimeUnit.SECONDS), "answered before the close");
+            }
+            assertEquals(1009, big.closed().get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aBinaryFrameIsIgnoredAndTheNextCallIsAnswered() throws Exception {
+        try (SimulatedCharger cp = charger("CP-C")) {
+            cp.boot("Acme", "AC22", "SN-C");
+            cp.sendBinary(new byte[] {1, 2, 3});
+            cp.sendBinary(new byte[] {4});
+            assertNotNull(cp.heartbeat().currentTime(), "the session is still up");
+            assertTrue(cp.isOpen());
+        }
+    }
+
+    @Test
+    void anEmptyIdTagIsAPropertyConstraintViolationNeverALookup() throws Exception {
+        try (SimulatedCharger cp = charger("CP-C")) {
+            cp.boot("Acme", "AC22", "SN-C");
+            JsonNode e = errorFor(cp, "[2,\"e1\",\"Authorize\",{\"idTag\":\"\"}]");
+            assertEquals("PropertyConstraintViolation", e.get(2).asText());
+            JsonNode s = errorFor(cp, "[2,\"e2\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"\",\"meterStart\":0,"
+                    + "\"timestamp\":\"2026-01-01T00:00:00Z\"}]");
+            assertEquals("PropertyConstraintViolation", s.get(2).asText());
+            assertNotNull(cp.heartbeat().currentTime(), "the next call is answered");
         }
     }
 
@@ -156,6 +207,60 @@ class BadInputTest {
         assertEquals(409, dup.status());
         Rest.Reply badCmd = rest.post("/api/piles/pile-b/reset", "{\"type\":\"Gentle\"}");
         assertEquals("type", badCmd.body().get("field").asText());
+    }
+
+    /** An escaped lone UTF-16 surrogate: valid JSON, but no Unicode text (the journal's CBOR cannot hold it). */
+    private static final String LONE_SURROGATE = "\\ud800x";
+
+    @Test
+    void aLoneSurrogateInAnyRestBodyIsA400NamingTheFieldAndClaimsNothing() throws Exception {
+        long before = TestNodes.settledJournalRows(node);
+        String[][] cases = {
+                {"POST", "/api/stations", "{\"name\":\"" + LONE_SURROGATE + "\",\"mode\":\"direct\"}", "name"},
+                {"PUT", "/api/id-tags/SUR-1", "{\"status\":\"Accepted\",\"parentIdTag\":\"" + LONE_SURROGATE + "\"}", "parentIdTag"},
+                {"POST", "/api/chargers", "{\"pileId\":\"sur-1\",\"chargerNumber\":\"CN-SUR\",\"mode\":\"direct\","
+                        + "\"stationId\":\"S\",\"model\":\"" + LONE_SURROGATE + "\",\"maxPowerKw\":22,\"connectors\":[]}", "model"},
+                {"POST", "/api/piles/pile-b/remote-start", "{\"idTag\":\"" + LONE_SURROGATE + "\"}", "idTag"},
+                {"POST", "/api/piles", "{\"pileId\":\"sur-2\",\"chargerNumber\":\"CN-SUR\",\"identity\":\"" + LONE_SURROGATE + "\"}", "identity"},
+                {"POST", "/api/stations", "{\"address\":{\"city\":\"" + LONE_SURROGATE + "\"}}", "address.city"}};
+        for (String[] c : cases) {
+            Rest.Reply r = rest.send(c[0], c[1], c[2]);
+            assertEquals(400, r.status(), c[1] + " " + r.body());
+            assertEquals(c[3], r.body().get("field").asText(), c[1]);
+        }
+        assertEquals(before, TestNodes.journalRows(node), "nothing was claimed or written");
+        rest.ok(rest.post("/api/piles", "{\"pileId\":\"sur-3\",\"chargerNumber\":\"CN-SUR\"}"));
+        assertEquals(200, rest.get("/api/piles/pile-b").status(), "the pile still answers");
+    }
+
+    @Test
+    void aCommandPayloadThatFailsItsSchemaAtTheRootIsA400NamingTheMissingField() {
+        Rest.Reply reset = rest.post("/api/piles/pile-b/commands", "{\"action\":\"Reset\",\"payload\":{}}");
+        assertEquals(400, reset.status(), String.valueOf(reset.body()));
+        assertEquals("payload.type", reset.body().get("field").asText());
+        Rest.Reply availability = rest.post("/api/piles/pile-b/commands",
+                "{\"action\":\"ChangeAvailability\",\"payload\":{\"type\":\"Operative\"}}");
+        assertEquals("payload.connectorId", availability.body().get("field").asText());
+        Rest.Reply wrongType = rest.post("/api/piles/pile-b/commands",
+                "{\"action\":\"ChangeAvailability\",\"payload\":{\"type\":\"Operative\",\"connectorId\":\"x\"}}");
+        assertEquals("payload.connectorId", wrongType.body().get("field").asText());
+        Rest.Reply notServer = rest.post("/api/piles/pile-b/commands", "{\"action\":\"Heartbeat\",\"payload\":{}}");
+        assertEquals("action", notServer.body().get("field").asText());
+        assertEquals(200, rest.get("/api/piles/pile-b").status(), "the pile still answers");
+    }
+
+    @Test
+    void aLoneSurrogateInACallIsPropertyConstraintViolationAtOnceAndTheSessionStaysUp() throws Exception {
+        try (SimulatedCharger cp = charger("CP-C")) {
+            cp.boot("Acme", "AC22", "SN-C");
+            long before = TestNodes.settledJournalRows(node);
+            JsonNode e = errorFor(cp, "[2,\"u1\",\"StatusNotification\",{\"connectorId\":1,\"errorCode\":\"NoError\","
+                    + "\"status\":\"Faulted\",\"info\":\"" + LONE_SURROGATE + "\"}]");
+            assertEquals("PropertyConstraintViolation", e.get(2).asText());
+            assertTrue(e.get(3).asText().contains("$.info"), e.toString());
+            assertEquals(before, TestNodes.journalRows(node));
+            assertNotNull(cp.heartbeat().currentTime(), "the session is still up");
+        }
     }
 
     @Test

@@ -111,7 +111,10 @@ class OperatorAccountsTest {
         assertEquals(400, badRole.status());
         assertEquals("role", badRole.body().get("field").asText());
 
-        // five wrong passwords in a row lock the account: even the right password gets 423 until unlocked
+        // five wrong passwords in a row lock the account: even the right password gets 423 until unlocked, and a
+        // token issued before the lock is refused from then on, for reads and writes
+        Rest beforeLock = admin.as("olga", "olga-second-password");
+        assertEquals(200, beforeLock.get("/api/auth/me").status());
         for (int i = 0; i < 4; i++) {
             assertEquals(401, admin.anonymous().post("/api/auth/login",
                     "{\"username\":\"olga\",\"password\":\"wrong-password-" + i + "\"}").status());
@@ -123,9 +126,19 @@ class OperatorAccountsTest {
         assertEquals(423, locked.status());
         assertTrue(locked.body().get("detail").asText().contains("locked"));
         assertNotEquals(null, admin.ok(admin.get("/api/accounts/olga")).get("lockedUntil"));
+        assertEquals(401, beforeLock.get("/api/auth/me").status(), "a locked account's old token reads nothing");
+        assertEquals(401, beforeLock.put("/api/id-tags/LOCKED-TAG", "{\"status\":\"Accepted\"}").status());
         admin.ok(admin.post("/api/accounts/olga/unlock", ""));
         assertEquals(200, admin.anonymous().post("/api/auth/login",
                 "{\"username\":\"olga\",\"password\":\"olga-second-password\"}").status());
+
+        // an administrator disables the account: its tokens are refused at once, and it cannot sign in until enabled
+        Rest beforeDisable = admin.as("olga", "olga-second-password");
+        assertTrue(admin.ok(admin.post("/api/accounts/olga/disable", "")).get("disabled").asBoolean());
+        assertEquals(401, beforeDisable.get("/api/auth/me").status());
+        assertEquals(403, admin.anonymous().post("/api/auth/login",
+                "{\"username\":\"olga\",\"password\":\"olga-second-password\"}").status());
+        assertFalse(admin.ok(admin.post("/api/accounts/olga/enable", "")).get("disabled").asBoolean());
 
         // an administrator's password reset also revokes tokens
         Rest again = admin.as("olga", "olga-second-password");
@@ -137,13 +150,13 @@ class OperatorAccountsTest {
         JsonNode audit;
         try {
             audit = StationReviewTest.eventually(() -> admin.ok(admin.get("/api/audit?entityType=account&entityId=olga")),
-                    a -> a.get("items").toString().contains("account.unlocked"));
+                    a -> a.get("items").toString().contains("account.enabled"));
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
         String rows = audit.get("items").toString();
         for (String action : new String[] {"account.created", "account.role-changed", "account.password-changed",
-                "account.locked", "account.unlocked"}) {
+                "account.locked", "account.unlocked", "account.disabled", "account.enabled"}) {
             assertTrue(rows.contains(action), action + " in " + rows);
         }
         assertFalse(rows.contains("argon2"), "no hash in the audit log");

@@ -62,15 +62,6 @@ class SocketEdgeTest {
     }
 
     @Test
-    void aBinaryMessageClosesTheSocketWith1003() throws Exception {
-        try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP-1")) {
-            cp.boot("Acme", "AC22", "SN1");
-            cp.sendBinary(new byte[] {1, 2, 3});
-            assertEquals(1003, cp.closed().get(10, TimeUnit.SECONDS));
-        }
-    }
-
-    @Test
     void callsSentWithoutWaitingAreAllAnsweredInOrderAndTheSocketStaysUp() throws Exception {
         try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP-2")) {
             cp.boot("Acme", "AC22", "SN2");

@@ -86,6 +86,7 @@ final class TestNodes {
         m.put("chargeplane.db.app-pool-size", 3);
         m.put("chargeplane.control.command-timeout", "3s");
         m.put("chargeplane.ocpp.max-frame-size", "16KiB");
+        m.put("chargeplane.ocpp.hard-frame-limit", "64KiB");
         m.put("chargeplane.ocpp.max-unreadable-frames", 3);
         m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         m.put("chargeplane.auth.admin.password", ADMIN_PASSWORD);

@@ -47,6 +47,10 @@ public final class CallReader {
         if (!action.callableBy(Direction.FROM_CHARGER)) {
             return refused(ErrorCode.NotSupported, call.action() + " is sent by the server, not by a charge point", null);
         }
+        Refused malformed = malformedText(call.payload());
+        if (malformed != null) {
+            return malformed;
+        }
         List<Violation> violations = validator.validate(action.schemaName(false), call.payload());
         List<Violation> tolerated = List.of();
         if (!violations.isEmpty()) {
@@ -68,6 +72,10 @@ public final class CallReader {
 
     /** Reads the CALLRESULT payload of a call this server sent; violations come back as a refusal. */
     public Read readResult(OcppAction action, JsonNode payload) {
+        Refused malformed = malformedText(payload);
+        if (malformed != null) {
+            return malformed;
+        }
         List<Violation> violations = validator.validate(action.schemaName(true), payload);
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
@@ -78,6 +86,15 @@ public final class CallReader {
         } catch (JsonProcessingException | RuntimeException e) {
             return refused(ErrorCode.FormationViolation, "payload cannot be read: " + e.getMessage(), null);
         }
+    }
+
+    /** A string that is not Unicode text (a lone surrogate) is an invalid value of its field. */
+    private static Refused malformedText(JsonNode payload) {
+        return WellFormedText.firstMalformed(payload)
+                .map(path -> refused(ErrorCode.PropertyConstraintViolation,
+                        path + ": not valid Unicode text (a lone UTF-16 surrogate)",
+                        new Violation(ErrorCode.PropertyConstraintViolation, "unicode", path, "lone surrogate")))
+                .orElse(null);
     }
 
     private static Refused refused(ErrorCode code, String description, Violation v) {

@@ -63,13 +63,41 @@ public final class SchemaValidator {
         List<Violation> out = new ArrayList<>(messages.size());
         for (ValidationMessage m : messages) {
             ErrorCode code = CODE_BY_KEYWORD.getOrDefault(m.getType(), ErrorCode.FormationViolation);
-            out.add(new Violation(code, m.getType(), m.getInstanceLocation().toString(), m.getMessage()));
+            String pointer = m.getInstanceLocation().toString();
+            String message = m.getMessage().startsWith(pointer + ": ") ? m.getMessage().substring(pointer.length() + 2)
+                    : m.getMessage().startsWith(": ") ? m.getMessage().substring(2) : m.getMessage();
+            String at = path(pointer);
+            if ("required".equals(m.getType()) && m.getProperty() != null) { // the missing field itself
+                String property = m.getProperty().replaceFirst("^[./]+", "");
+                at = at.endsWith("." + property) ? at : at + "." + property;
+            }
+            out.add(new Violation(code, m.getType(), at, message));
         }
         out.sort(Comparator.comparingInt(v -> {
             int i = PRECEDENCE.indexOf(v.code());
             return i < 0 ? PRECEDENCE.size() : i;
         }));
         return out;
+    }
+
+    /** A JSON pointer ({@code /meterValue/0/timestamp}, empty for the root) as {@code $.meterValue[0].timestamp}. */
+    static String path(String pointer) {
+        if (pointer.startsWith("$")) {
+            return pointer;
+        }
+        StringBuilder b = new StringBuilder("$");
+        for (String segment : pointer.split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            String name = segment.replace("~1", "/").replace("~0", "~");
+            if (name.chars().allMatch(Character::isDigit)) {
+                b.append('[').append(name).append(']');
+            } else {
+                b.append('.').append(name);
+            }
+        }
+        return b.toString();
     }
 
     private JsonSchema schema(String name) {

@@ -10,6 +10,17 @@ package io.chargeplane.ocpp;
  */
 public record Violation(ErrorCode code, String keyword, String path, String message) {
 
+    /**
+     * Where the violation is, as a field of a document that holds the payload under {@code prefix}: the root
+     * ({@code $}) is {@code prefix} itself, {@code $.type} is {@code prefix.type}.
+     */
+    public String field(String prefix) {
+        if (path.startsWith("$")) {
+            return prefix + path.substring(1);
+        }
+        return path.isEmpty() ? prefix : prefix + "." + path;
+    }
+
     /** An extra property, or a date-time without an offset: details that never cost billing data. */
     public boolean isBillingTolerable() {
         return "additionalProperties".equals(keyword) || "format".equals(keyword);

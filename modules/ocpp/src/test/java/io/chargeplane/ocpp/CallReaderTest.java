@@ -38,6 +38,20 @@ class CallReaderTest {
     }
 
     @Test
+    void aLoneSurrogateInAStringIsPropertyConstraintViolationNamingItsField() {
+        var r = assertInstanceOf(CallReader.Refused.class, read("[2,\"1\",\"StatusNotification\",{\"connectorId\":1,"
+                + "\"errorCode\":\"NoError\",\"status\":\"Available\",\"info\":\"\\ud800x\"}]"));
+        assertEquals(ErrorCode.PropertyConstraintViolation, r.code());
+        assertTrue(r.description().startsWith("$.info:"), r.description());
+    }
+
+    @Test
+    void aPairedSurrogateIsText() {
+        assertInstanceOf(CallReader.Accepted.class, read("[2,\"1\",\"StatusNotification\",{\"connectorId\":1,"
+                + "\"errorCode\":\"NoError\",\"status\":\"Available\",\"info\":\"\\ud83d\\udd0c plug\"}]"));
+    }
+
+    @Test
     void unknownActionIsNotImplemented() {
         assertEquals(ErrorCode.NotImplemented, refusal("[2,\"1\",\"MakeCoffee\",{}]"));
     }

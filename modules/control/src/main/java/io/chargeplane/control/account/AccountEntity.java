@@ -57,6 +57,11 @@ public final class AccountEntity
     public record Unlock(Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo) implements Command {
     }
 
+    /** An administrator disables an account (it cannot log in until enabled again) or enables it. */
+    public record SetDisabled(boolean disabled, Origin origin, Instant at, ActorRef<Result<AccountView>> replyTo)
+            implements Command {
+    }
+
     public sealed interface Event extends CborSerializable {
     }
 
@@ -75,12 +80,18 @@ public final class AccountEntity
     public record AccountLocked(Instant until) implements Event {
     }
 
+    public record AccountDisabled(Origin origin, Instant at) implements Event {
+    }
+
+    public record AccountEnabled(Origin origin, Instant at) implements Event {
+    }
+
     /** After a successful login, or by an administrator: the failure counter starts again. */
     public record FailuresCleared(Origin origin, Instant at) implements Event {
     }
 
-    public record State(Role role, String passwordHash, int failures, Instant lockedUntil, Instant createdAt)
-            implements CborSerializable {
+    public record State(Role role, String passwordHash, int failures, Instant lockedUntil, Instant createdAt,
+                        boolean disabled) implements CborSerializable {
         boolean exists() {
             return role != null;
         }
@@ -91,11 +102,11 @@ public final class AccountEntity
     }
 
     /** What the REST API shows of an account (never the hash). */
-    public record AccountView(String username, Role role, Instant lockedUntil, Instant createdAt)
+    public record AccountView(String username, Role role, Instant lockedUntil, Instant createdAt, boolean disabled)
             implements CborSerializable {
     }
 
-    public record Credentials(String username, Role role, String passwordHash, Instant lockedUntil)
+    public record Credentials(String username, Role role, String passwordHash, Instant lockedUntil, boolean disabled)
             implements CborSerializable {
         public boolean exists() {
             return role != null;
@@ -135,18 +146,20 @@ public final class AccountEntity
 
     @Override
     public State emptyState() {
-        return new State(null, null, 0, null, null);
+        return new State(null, null, 0, null, null, false);
     }
 
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(AccountCreated.class, (s, e) -> new State(e.role(), e.passwordHash(), 0, null, e.at()))
-                .onEvent(PasswordChanged.class, (s, e) -> new State(s.role(), e.passwordHash(), 0, null, s.createdAt()))
-                .onEvent(RoleChanged.class, (s, e) -> new State(e.role(), s.passwordHash(), s.failures(), s.lockedUntil(), s.createdAt()))
-                .onEvent(LoginFailureRecorded.class, (s, e) -> new State(s.role(), s.passwordHash(), s.failures() + 1, s.lockedUntil(), s.createdAt()))
-                .onEvent(AccountLocked.class, (s, e) -> new State(s.role(), s.passwordHash(), 0, e.until(), s.createdAt()))
-                .onEvent(FailuresCleared.class, (s, e) -> new State(s.role(), s.passwordHash(), 0, null, s.createdAt()))
+                .onEvent(AccountCreated.class, (s, e) -> new State(e.role(), e.passwordHash(), 0, null, e.at(), false))
+                .onEvent(PasswordChanged.class, (s, e) -> new State(s.role(), e.passwordHash(), 0, null, s.createdAt(), s.disabled()))
+                .onEvent(RoleChanged.class, (s, e) -> new State(e.role(), s.passwordHash(), s.failures(), s.lockedUntil(), s.createdAt(), s.disabled()))
+                .onEvent(LoginFailureRecorded.class, (s, e) -> new State(s.role(), s.passwordHash(), s.failures() + 1, s.lockedUntil(), s.createdAt(), s.disabled()))
+                .onEvent(AccountLocked.class, (s, e) -> new State(s.role(), s.passwordHash(), 0, e.until(), s.createdAt(), s.disabled()))
+                .onEvent(FailuresCleared.class, (s, e) -> new State(s.role(), s.passwordHash(), 0, null, s.createdAt(), s.disabled()))
+                .onEvent(AccountDisabled.class, (s, e) -> new State(s.role(), s.passwordHash(), s.failures(), s.lockedUntil(), s.createdAt(), true))
+                .onEvent(AccountEnabled.class, (s, e) -> new State(s.role(), s.passwordHash(), s.failures(), s.lockedUntil(), s.createdAt(), false))
                 .build();
     }
 
@@ -154,7 +167,8 @@ public final class AccountEntity
     @Override
     public java.util.Set<String> tagsFor(Event event) {
         return event instanceof AccountCreated || event instanceof PasswordChanged || event instanceof RoleChanged
-                || event instanceof AccountLocked || (event instanceof FailuresCleared f && !"login".equals(f.origin().address()))
+                || event instanceof AccountLocked || event instanceof AccountDisabled || event instanceof AccountEnabled
+                || (event instanceof FailuresCleared f && !"login".equals(f.origin().address()))
                 ? java.util.Set.of("account") : java.util.Set.of();
     }
 
@@ -164,20 +178,22 @@ public final class AccountEntity
                 newCommandHandlerWithReplyBuilder().forState(s -> !s.exists());
         absent.onCommand(Create.class, (s, c) -> Effect().persist(new AccountCreated(c.role(), c.passwordHash(), c.origin(), c.at()))
                         .thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
-                .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new Credentials(username, null, null, null)))
+                .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(), new Credentials(username, null, null, null, false)))
                 .onCommand(LoginSucceeded.class, (s, c) -> Effect().noReply())
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), notFound()))
                 .onCommand(LoginFailed.class, (s, c) -> Effect().reply(c.replyTo(), notFound()))
                 .onCommand(ChangePassword.class, (s, c) -> Effect().reply(c.replyTo(), notFound()))
                 .onCommand(ChangeRole.class, (s, c) -> Effect().reply(c.replyTo(), notFound()))
-                .onCommand(Unlock.class, (s, c) -> Effect().reply(c.replyTo(), notFound()));
+                .onCommand(Unlock.class, (s, c) -> Effect().reply(c.replyTo(), notFound()))
+                .onCommand(SetDisabled.class, (s, c) -> Effect().reply(c.replyTo(), notFound()));
         CommandHandlerWithReplyBuilderByState<Command, Event, State, State> present =
                 newCommandHandlerWithReplyBuilder().forState(State::exists);
         present.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(),
                         Result.rejected(409, "username", "account " + username + " already exists")))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), Result.ok(view(s))))
                 .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(),
-                        new Credentials(username, s.role(), s.passwordHash(), s.lockedAt(c.at()) ? s.lockedUntil() : null)))
+                        new Credentials(username, s.role(), s.passwordHash(), s.lockedAt(c.at()) ? s.lockedUntil() : null,
+                                s.disabled())))
                 .onCommand(LoginFailed.class, this::onLoginFailed)
                 .onCommand(LoginSucceeded.class, (s, c) -> s.failures() == 0 && s.lockedUntil() == null
                         ? Effect().noReply()
@@ -188,7 +204,11 @@ public final class AccountEntity
                         ? Effect().reply(c.replyTo(), Result.ok(view(s)))
                         : Effect().persist(new RoleChanged(c.role(), c.origin(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
                 .onCommand(Unlock.class, (s, c) -> Effect().persist(new FailuresCleared(c.origin(), c.at()))
-                        .thenReply(c.replyTo(), ns -> Result.ok(view(ns))));
+                        .thenReply(c.replyTo(), ns -> Result.ok(view(ns))))
+                .onCommand(SetDisabled.class, (s, c) -> s.disabled() == c.disabled()
+                        ? Effect().reply(c.replyTo(), Result.ok(view(s)))
+                        : Effect().persist(c.disabled() ? new AccountDisabled(c.origin(), c.at()) : new AccountEnabled(c.origin(), c.at()))
+                                .thenReply(c.replyTo(), ns -> Result.ok(view(ns))));
         return absent.orElse(present).build();
     }
 
@@ -205,7 +225,7 @@ public final class AccountEntity
     }
 
     private AccountView view(State s) {
-        return new AccountView(username, s.role(), s.lockedUntil(), s.createdAt());
+        return new AccountView(username, s.role(), s.lockedUntil(), s.createdAt(), s.disabled());
     }
 
     private Result<AccountView> notFound() {

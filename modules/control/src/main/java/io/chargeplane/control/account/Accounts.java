@@ -76,17 +76,22 @@ public final class Accounts {
                     if (!cred.exists()) {
                         return done(Result.rejected(401, null, "unknown user name or wrong password"));
                     }
+                    if (cred.disabled()) {
+                        return done(Result.rejected(403, null, "account " + key + " is disabled"));
+                    }
                     if (cred.lockedUntil() != null) {
                         return done(Result.rejected(423, null, "account locked after repeated failed logins until "
                                 + cred.lockedUntil()));
                     }
                     if (!match) {
+                        // a lockout ends the account's sessions too: whoever guesses at its password may hold one
                         return account(key).<Result<AccountEntity.AccountView>>ask(
                                         r -> new AccountEntity.LoginFailed(now, r), ASK)
-                                .thenApply(v -> v.value() != null && v.value().lockedUntil() != null
+                                .thenApplyAsync(v -> v.value() != null && v.value().lockedUntil() != null
                                         ? Result.<LoggedIn>rejected(423, null, "account locked after repeated failed "
-                                                + "logins until " + v.value().lockedUntil())
-                                        : Result.<LoggedIn>rejected(401, null, "unknown user name or wrong password"));
+                                                + "logins until " + revokingAll(key, v).value().lockedUntil())
+                                        : Result.<LoggedIn>rejected(401, null, "unknown user name or wrong password"),
+                                        blocking);
                     }
                     account(key).tell(new AccountEntity.LoginSucceeded(now));
                     TokenStore.Issued t = sql(() -> tokens.issue(key, cred.role(), now, settings.tokenTtl()));
@@ -186,6 +191,13 @@ public final class Accounts {
         return account(username).<Result<AccountEntity.AccountView>>ask(
                         r -> new AccountEntity.ChangeRole(role, by, clock.instant(), r), ASK)
                 .thenApplyAsync(v -> revokingAll(username, v), blocking);
+    }
+
+    /** An administrator disables an account: it cannot log in, and every token it holds is revoked at once. */
+    public CompletionStage<Result<AccountEntity.AccountView>> setDisabled(String username, boolean disabled, Origin by) {
+        return account(AccountEntity.key(username)).<Result<AccountEntity.AccountView>>ask(
+                        r -> new AccountEntity.SetDisabled(disabled, by, clock.instant(), r), ASK)
+                .thenApplyAsync(v -> disabled ? revokingAll(AccountEntity.key(username), v) : v, blocking);
     }
 
     public CompletionStage<Result<AccountEntity.AccountView>> unlock(String username, Origin by) {

@@ -771,8 +771,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         List<Violation> violations = Ocpp16.VALIDATOR.validate(action.schemaName(false), payload);
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            return Effect().reply(c.replyTo(), Result.rejected(400, "payload" + v.path().substring(1),
-                    "payload" + v.path().substring(1) + ": " + v.message()));
+            return Effect().reply(c.replyTo(), Result.rejected(400, v.field("payload"),
+                    v.field("payload") + ": " + v.message()));
         }
         String id = UUID.randomUUID().toString();
         return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now(), c.origin()))

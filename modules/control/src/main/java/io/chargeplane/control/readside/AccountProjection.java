@@ -27,6 +27,10 @@ final class AccountProjection extends JdbcHandler<EventEnvelope<AccountEntity.Ev
                         Map.of("lockedUntil", e.until()));
             } else if (event instanceof AccountEntity.FailuresCleared e) {
                 Audit.write(c, "account", id, seq, "account.unlocked", e.origin(), e.at(), null, null);
+            } else if (event instanceof AccountEntity.AccountDisabled e) {
+                Audit.write(c, "account", id, seq, "account.disabled", e.origin(), e.at(), null, null);
+            } else if (event instanceof AccountEntity.AccountEnabled e) {
+                Audit.write(c, "account", id, seq, "account.enabled", e.origin(), e.at(), null, null);
             }
             return null;
         });

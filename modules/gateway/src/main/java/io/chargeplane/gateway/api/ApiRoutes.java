@@ -18,6 +18,10 @@ import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
 import io.chargeplane.gateway.auth.Permission;
+import io.chargeplane.ocpp.Direction;
+import io.chargeplane.ocpp.OcppAction;
+import io.chargeplane.ocpp.Violation;
+import io.chargeplane.ocpp.v16.Ocpp16;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -144,7 +148,12 @@ public final class ApiRoutes extends AllDirectives {
             }
             return pile(id).<Result<PileView>>ask(r -> new PileCommand.Create(number, identity, r), askTimeout)
                     .thenCompose(created -> created.isOk() ? CompletableFuture.completedFuture(created)
-                            : giveBack(id, number, identity, claims).<Object>thenApply(given -> created));
+                            : giveBack(id, number, identity, claims).<Object>thenApply(given -> created))
+                    // the pile did not answer (stopped, or slow): what it does not hold now is given back
+                    .exceptionallyCompose(failed -> pileView(id).handle((now, unreachable) -> now)
+                            .thenCompose(now -> now != null && now.isOk() ? CompletableFuture.completedFuture(null)
+                                    : giveBack(id, number, identity, claims))
+                            .thenCompose(given -> CompletableFuture.failedFuture(failed)));
         });
     }
 
@@ -204,7 +213,18 @@ public final class ApiRoutes extends AllDirectives {
         return command(c, "Reset", obj().put("type", type == null ? "Soft" : type));
     }
 
+    /** The command is checked here, at the edge: a caller's bad action or payload is a 400, never the pile's problem. */
     private CompletionStage<Result<CommandResult>> command(Call c, String action, JsonNode payload) {
+        OcppAction known = Ocpp16.REGISTRY.byName(action).orElse(null);
+        if (known == null || !known.callableBy(Direction.FROM_SERVER)) {
+            throw new BadRequest("action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
+        }
+        List<Violation> violations =
+                Ocpp16.VALIDATOR.validate(known.schemaName(false), payload);
+        if (!violations.isEmpty()) {
+            Violation v = violations.get(0);
+            throw new BadRequest(v.field("payload"), v.field("payload") + ": " + v.message());
+        }
         return pile(c.param("pileId")).ask(r -> new PileCommand.SubmitCommand(action, payload.toString(),
                         c.origin(), r),
                 commandAskTimeout);

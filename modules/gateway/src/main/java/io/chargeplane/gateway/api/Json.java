@@ -23,6 +23,10 @@ public final class Json {
             if (!n.isObject()) {
                 throw new BadRequest(null, "the body must be a JSON object");
             }
+            io.chargeplane.ocpp.WellFormedText.firstMalformed(n).ifPresent(path -> {
+                String field = path.substring(2); // "$.address.city" -> "address.city"
+                throw new BadRequest(field, field + " is not valid Unicode text (it holds a lone UTF-16 surrogate)");
+            });
             return n;
         } catch (JsonProcessingException e) {
             throw new BadRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());

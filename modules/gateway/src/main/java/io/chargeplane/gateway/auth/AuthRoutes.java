@@ -42,6 +42,10 @@ public final class AuthRoutes {
                 Endpoint.put("/api/accounts/{username}/password", Permission.MANAGE_ACCOUNTS, c -> body(b ->
                         accounts.setPassword(c.param("username"), Json.text(b, "password", true, 256), c.origin()))),
                 Endpoint.post("/api/accounts/{username}/unlock", Permission.MANAGE_ACCOUNTS,
-                        c -> reply(() -> accounts.unlock(c.param("username"), c.origin()))));
+                        c -> reply(() -> accounts.unlock(c.param("username"), c.origin()))),
+                Endpoint.post("/api/accounts/{username}/disable", Permission.MANAGE_ACCOUNTS,
+                        c -> reply(() -> accounts.setDisabled(c.param("username"), true, c.origin()))),
+                Endpoint.post("/api/accounts/{username}/enable", Permission.MANAGE_ACCOUNTS,
+                        c -> reply(() -> accounts.setDisabled(c.param("username"), false, c.origin()))));
     }
 }

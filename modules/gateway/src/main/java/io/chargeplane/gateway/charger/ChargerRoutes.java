@@ -178,12 +178,12 @@ public final class ChargerRoutes extends AllDirectives {
                                             if (!saved.isOk()) {
                                                 giveBack(number, claim, pileId);
                                                 if (details.deviceIdentity() != null && !holds(before, details.deviceIdentity())) {
-                                                    control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, details.deviceIdentity())
-                                                            .tell(new DeviceEntity.Release(pileId, control.system().ignoreRef()));
+                                                    releaseDevice(details.deviceIdentity(), pileId);
                                                 }
                                             }
                                             return saved;
-                                        });
+                                        }).exceptionallyCompose(failed -> giveBackUnused(pile, pileId, details, number, claim)
+                                                .thenCompose(given -> CompletableFuture.failedFuture(failed)));
                                     });
                                 })));
     }
@@ -295,6 +295,31 @@ public final class ChargerRoutes extends AllDirectives {
                 || (v.live() != null && number.equals(v.live().chargerNumber()))
                 || (v.draft() != null && number.equals(v.draft().chargerNumber()))
                 || (v.pending() != null && number.equals(v.pending().proposed().chargerNumber()));
+    }
+
+    /**
+     * Compensation of a save whose pile failed to answer (it may have stopped, or be slow): the pile is asked what
+     * it holds now, and the number and device this save claimed are given back unless it uses them.
+     */
+    private CompletionStage<Void> giveBackUnused(EntityRef<PileCommand> pile, String pileId, ChargerDetails details,
+                                                 EntityRef<ChargerNumberEntity.Command> number, Result<Boolean> claim) {
+        return pile.<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK).handle((now, unreachable) -> {
+            if (unreachable != null) {
+                return null; // the orphan repair (orphanGrace) gives them back later
+            }
+            if (!usesNumber(now, details.chargerNumber())) {
+                giveBack(number, claim, pileId);
+            }
+            if (details.deviceIdentity() != null && !holds(now, details.deviceIdentity())) {
+                releaseDevice(details.deviceIdentity(), pileId);
+            }
+            return null;
+        });
+    }
+
+    private void releaseDevice(String identity, String pileId) {
+        control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
+                .tell(new DeviceEntity.Release(pileId, control.system().ignoreRef()));
     }
 
     /** Compensation: a number claimed for a change that did not happen is given back. */

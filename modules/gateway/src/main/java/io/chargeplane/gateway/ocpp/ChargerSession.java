@@ -41,6 +41,14 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     record FrameIn(String text) implements SessionMessage {
     }
 
+    /** A text message above max-frame-size: its first bytes, enough for its type and message id, and its size. */
+    record OversizedIn(String head, int bytes) implements SessionMessage {
+    }
+
+    /** Nothing more can be read from the socket: close it once the frames read before are answered. */
+    record CloseWhenAnswered(int code, String reason) implements SessionMessage {
+    }
+
     /** The socket is closed. */
     record StreamDone() implements SessionMessage {
     }
@@ -78,7 +86,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private final Control control;
     private final OcppSettings settings;
     private final ChargerSocket socket;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** Frames waiting their turn: the text of each, or an {@link OversizedIn}. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> queuedAt = new ArrayDeque<>();
     private final Map<String, String> callsToCharger = new HashMap<>();
     private boolean readingPaused;
@@ -95,6 +104,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private boolean busy;
     private int unreadable;
     private boolean closing;
+    private CloseWhenAnswered closeWhenAnswered;
     private final CallDeadline deadline;
     private final ShedLog shedLog;
 
@@ -136,7 +146,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
     private Behavior<SessionMessage> receive(SessionMessage message) {
         if (message instanceof FrameIn m) { // the charger's frames: by far the most frequent
+            return onFrame(m.text());
+        } else if (message instanceof OversizedIn m) {
             return onFrame(m);
+        } else if (message instanceof CloseWhenAnswered m) {
+            closeWhenAnswered = m;
+            return processNext();
         } else if (message instanceof PileAnswered m) {
             if (!m.answer().messageId().equals(inFlight)) {
                 return this; // the answer to a call that already timed out
@@ -211,12 +226,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
      * being read, so a busy node pushes back into TCP instead of queueing; frames already read past that point
      * still count, and a charger with more than max-queued-frames waiting is flooding and is disconnected.
      */
-    private Behavior<SessionMessage> onFrame(FrameIn m) {
+    private Behavior<SessionMessage> onFrame(Object m) {
         if (queue.size() >= settings.maxQueuedFrames()) {
             getContext().getLog().warn("{}: more than {} frames waiting, disconnecting", identity, settings.maxQueuedFrames());
             return close(1008, "too many frames without waiting for answers");
         }
-        queue.add(m.text());
+        queue.add(m);
         queuedAt.add(System.nanoTime());
         if (queue.size() >= settings.pauseReadingAt() && !readingPaused) {
             readingPaused = true; // further frames wait in TCP until this queue has drained
@@ -228,18 +243,23 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     /** Handles queued frames until one needs an entity's answer. */
     private Behavior<SessionMessage> processNext() {
         while (!busy && binding != null && !queue.isEmpty() && !closing) {
-            String text = queue.poll();
+            Object next = queue.poll();
             long queued = queuedAt.poll();
             long now = System.nanoTime();
-            if (deadline.tooLate(queued, now)) {
-                shed(text, now - queued);
+            if (next instanceof OversizedIn big) {
+                refuseOversized(big);
+            } else if (deadline.tooLate(queued, now)) {
+                shed((String) next, now - queued);
             } else {
-                handle(text);
+                handle((String) next);
             }
         }
         if (readingPaused && queue.isEmpty()) {
             readingPaused = false;
             socket.resumeReading();
+        }
+        if (closeWhenAnswered != null && !busy && queue.isEmpty() && !closing) {
+            return close(closeWhenAnswered.code(), closeWhenAnswered.reason());
         }
         return this;
     }
@@ -256,6 +276,34 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     "server overloaded: the call waited too long; retry later"));
         } else {
             handle(text); // answers to our own calls and malformed frames cost nothing to handle
+        }
+    }
+
+    /** {@code [2,"id"} or {@code [3,"id"} at the start of a message: its type and message id. */
+    private static final java.util.regex.Pattern HEAD =
+            java.util.regex.Pattern.compile("^\\s*\\[\\s*([234])\\s*,\\s*\"([^\"\\\\]{1,36})\"");
+
+    /**
+     * A message too large to handle: a CALL is answered with a CALLERROR, an answer to one of the server's calls
+     * ends that call as the charger's error; the session goes on.
+     */
+    private void refuseOversized(OversizedIn big) {
+        java.util.regex.Matcher m = HEAD.matcher(big.head());
+        String why = "message of " + big.bytes() + " bytes exceeds the " + settings.maxFrameBytes()
+                + " bytes this server handles";
+        if (!m.find()) {
+            unreadable++;
+            getContext().getLog().warn("{}: unreadable frame #{} ({}) dropped", identity, unreadable, why);
+            if (unreadable >= settings.maxUnreadableFrames()) {
+                close(1002, "too many unreadable frames");
+            }
+            return;
+        }
+        getContext().getLog().warn("{}: {} refused ({})", identity, m.group(2), why);
+        if (m.group(1).equals("2")) {
+            send(FrameCodec.callError(m.group(2), ErrorCode.FormationViolation, why));
+        } else if (callsToCharger.remove(m.group(2)) != null && pile != null) {
+            toPile(new PileCommand.ChargerAnswered(m.group(2), null, ErrorCode.FormationViolation.name(), why, now()));
         }
     }
 
@@ -319,7 +367,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             authorizeThen(call, accepted, a.idTag());
         } else if (request instanceof Core.StartTransactionRequest s) {
             authorizeThen(call, accepted, s.idTag());
-        } else if (request instanceof Core.StopTransactionRequest s && s.idTag() != null) {
+        } else if (request instanceof Core.StopTransactionRequest s && s.idTag() != null && !s.idTag().isBlank()) {
+            // (a stop with an empty id tag is recorded as one without: refusing it would lose the session's figures)
             authorizeThen(call, accepted, s.idTag());
         } else {
             if (request instanceof Core.BootNotificationRequest boot) {
@@ -356,6 +405,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     private void authorizeThen(Frame.Call call, CallReader.Accepted read, String idTag) {
+        if (idTag.isBlank()) { // no id tag has an empty name: refused here, never looked up
+            send(FrameCodec.callError(call.messageId(), ErrorCode.PropertyConstraintViolation,
+                    "idTag: must not be empty"));
+            return;
+        }
         busy = true;
         getContext().ask(DataTypes.IdTagInfo.class, control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, idTag),
                 settings.askTimeout(), replyTo -> new IdTagEntity.Authorize(now(), replyTo),

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One charger's WebSocket after the upgrade: whole text messages go to its {@link ChargerSession} (fragments are
  * joined below, up to max-frame-size), control frames are handled here, and the session writes back through
- * the {@link ChargerSocket} methods. Close codes: 1009 too big, 1003 binary, 1002/1007 protocol violations (sent
- * by Netty's decoder), 1008 a charger that does not read, and whatever the session chooses.
+ * the {@link ChargerSocket} methods. A message above max-frame-size goes to the session as its head only, to be
+ * refused there; binary frames are ignored. Close codes, each sent once the calls read before are answered: 1009
+ * above the hard limit, 1002/1007 protocol violations (found by Netty's decoder); and 1008 a charger that does not
+ * read, and whatever the session chooses.
  */
 final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> implements ChargerSocket {
     private static final Logger LOG = LoggerFactory.getLogger(OcppFrames.class);
@@ -37,6 +39,10 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private final OcppSettings settings;
     private volatile ActorRef<SessionMessage> session;
     private volatile boolean closeSent;
+    private long binaryFrames;
+    private long binaryLoggedAt;
+    /** What is kept of a message too large to handle: enough to read its type and message id. */
+    private static final int HEAD_BYTES = 256;
 
     OcppFrames(Channel channel, OcppSettings settings) {
         this.channel = channel;
@@ -57,7 +63,14 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            if (!closeSent) {
+            if (closeSent) {
+                return;
+            }
+            int bytes = text.content().readableBytes();
+            if (bytes > settings.maxFrameBytes()) { // refused by the session, in turn: only its head is kept
+                session.tell(new ChargerSession.OversizedIn(text.content().toString(text.content().readerIndex(),
+                        Math.min(bytes, HEAD_BYTES), StandardCharsets.UTF_8), bytes));
+            } else {
                 session.tell(new ChargerSession.FrameIn(text.content().toString(StandardCharsets.UTF_8)));
             }
         } else if (frame instanceof PingWebSocketFrame) {
@@ -70,7 +83,14 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 ctx.writeAndFlush(frame.retainedDuplicate()).addListener(f -> ctx.close());
             }
         } else if (frame instanceof BinaryWebSocketFrame) {
-            close(1003, "OCPP-J messages are text frames");
+            // buggy firmware: OCPP-J has no binary messages, and none can be answered; the session goes on
+            binaryFrames++;
+            long now = System.nanoTime();
+            if (now - binaryLoggedAt > TimeUnit.MINUTES.toNanos(1) || binaryFrames == 1) {
+                LOG.warn("{}: binary frame ignored (OCPP-J messages are text); {} so far on this socket",
+                        channel.remoteAddress(), binaryFrames);
+                binaryLoggedAt = now;
+            }
         }
         // a pong answers our keep-alive ping: having read it is all that counts
     }
@@ -99,17 +119,29 @@ final class OcppFrames extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            LOG.warn("{}: message larger than {} bytes, closing with 1009", channel.remoteAddress(), settings.maxFrameBytes());
-            close(1009, "message larger than " + settings.maxFrameBytes() + " bytes");
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
+        if (cause instanceof TooLongFrameException) { // the fragments of one message add up to too much
+            LOG.warn("{}: message larger than {} bytes, closing with 1009 once the answers due are written",
+                    channel.remoteAddress(), settings.hardFrameLimitBytes());
+            closeWhenAnswered(1009, "message larger than " + settings.hardFrameLimitBytes() + " bytes");
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            // nothing more is read from this socket (the decoder drops the rest), but what was read is answered
             LOG.warn("{}: WebSocket protocol violation: {}", channel.remoteAddress(), cause.getMessage());
-            ctx.close(); // the decoder already sent the close frame with the matching code
+            closeWhenAnswered(corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
         } else if (cause instanceof IOException) {
             ctx.close(); // reset by the peer
         } else {
             LOG.error("{}: unexpected error on the socket", channel.remoteAddress(), cause);
             close(1011, "internal error");
+        }
+    }
+
+    /** The session closes the socket once it has answered the calls it read before this point. */
+    private void closeWhenAnswered(int code, String reason) {
+        ActorRef<SessionMessage> s = session;
+        if (s == null) {
+            close(code, reason);
+        } else {
+            s.tell(new ChargerSession.CloseWhenAnswered(code, reason));
         }
     }
 

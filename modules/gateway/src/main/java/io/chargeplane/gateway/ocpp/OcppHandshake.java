@@ -60,9 +60,10 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         this.lookup = lookup;
         this.sessions = sessions;
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(settings.maxFrameBytes())
+                .maxFramePayloadLength(settings.hardFrameLimitBytes())
                 .allowExtensions(false)
-                .closeOnProtocolViolation(true)
+                // the close is ours (OcppFrames): only once the answers already due have been written
+                .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build();
     }
@@ -133,7 +134,7 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         OcppFrames frames = new OcppFrames(ctx.channel(), settings);
         ctx.pipeline().replace(this, "ocpp-frames", frames);
-        ctx.pipeline().addBefore("ocpp-frames", "ws-aggregator", new WebSocketFrameAggregator(settings.maxFrameBytes()));
+        ctx.pipeline().addBefore("ocpp-frames", "ws-aggregator", new WebSocketFrameAggregator(settings.hardFrameLimitBytes()));
         ctx.pipeline().addBefore("ws-aggregator", "ws-idle", new IdleStateHandler(
                 settings.idleTimeout().toMillis(), 0, settings.keepAlivePing().toMillis(), TimeUnit.MILLISECONDS));
         try {
