@@ -127,8 +127,10 @@ class CallReaderTest {
 
     @Test
     void aResponseRecordSerialisesToASchemaValidPayload() {
-        var resp = new Core.BootNotificationResponse(DataTypes.RegistrationStatus.ACCEPTED, Instant.parse("2026-01-01T00:00:00Z"), 300.0);
+        var resp = new Core.BootNotificationResponse(DataTypes.RegistrationStatus.ACCEPTED, Instant.parse("2026-01-01T00:00:00Z"), 300);
         var tree = OcppJson.MAPPER.valueToTree(resp);
+        assertEquals("300", FrameCodec.callResult("1", resp).replaceAll(".*\"interval\":([^,}]*).*", "$1"),
+                "an integer field goes out as an integer: strictly typed firmware refuses 300.0");
         assertTrue(Ocpp16.VALIDATOR.validate("BootNotificationResponse", (com.fasterxml.jackson.databind.JsonNode) tree).isEmpty());
         assertEquals("Accepted", ((com.fasterxml.jackson.databind.JsonNode) tree).get("status").asText());
     }

@@ -14,6 +14,11 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
      * register was not really lost and the energy counts from it, not from 0 (which would bill the whole
      * register).
      */
+    /** A register that went backwards: the session counts 0 Wh, and operators should look at the meter. */
+    public boolean meterWentBackwards(long meterStop) {
+        return meterStop < meterStart && (suspectStartRegisterWh == null || meterStop < suspectStartRegisterWh);
+    }
+
     public long energyTo(long meterStop) {
         if (suspectStartRegisterWh != null && meterStop >= suspectStartRegisterWh) {
             return meterStop - suspectStartRegisterWh;

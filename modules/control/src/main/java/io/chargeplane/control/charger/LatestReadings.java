@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A pile's newest reading of each measurand (and phase) per connector, by the charger's timestamp, for its live view.
+ * A pile's newest reading of each measurand (and phase) per connector, for its live view: newest by the charger's
+ * timestamp, or by the time of receipt for a sample stamped too far ahead of it ({@link MeterReadings#orderingTime}).
  *
  * <p>Kept in place: a reading that replaces the previous one of its measurand overwrites numbers in the object that
  * already holds it, instead of a new record with the sample's value and time objects. Every charger sends meter
@@ -22,17 +23,23 @@ import java.util.Objects;
  */
 final class LatestReadings {
     private final Map<Integer, Map<String, Reading>> byConnector = new HashMap<>();
+    private final java.time.Duration skewTolerance;
+
+    LatestReadings(java.time.Duration skewTolerance) {
+        this.skewTolerance = skewTolerance;
+    }
 
     void remember(MeterSample sample) {
         Map<String, Reading> byKey = byConnector.computeIfAbsent(sample.connectorId(), k -> new HashMap<>());
         String key = sample.phase() == null ? sample.measurand() : sample.measurand() + "/" + sample.phase();
         Reading was = byKey.get(key);
+        Instant orderAt = MeterReadings.orderingTime(sample, skewTolerance);
         if (was == null) {
             Reading r = new Reading(sample.measurand(), sample.phase());
-            r.set(sample);
+            r.set(sample, orderAt);
             byKey.put(key, r);
-        } else if (!was.isAfter(sample.sampledAt())) {
-            was.set(sample);
+        } else if (!was.isAfter(orderAt)) {
+            was.set(sample, orderAt);
         }
     }
 
@@ -59,13 +66,16 @@ final class LatestReadings {
         String text;
         long epochSecond;
         int nano;
+        /** What the reading is ordered by (the sample's time, or its receipt for a skewed clock). */
+        long orderSecond;
+        int orderNano;
 
         Reading(String measurand, String phase) {
             this.measurand = measurand;
             this.phase = phase;
         }
 
-        void set(MeterSample sample) {
+        void set(MeterSample sample, Instant orderAt) {
             if (!Objects.equals(unit, sample.unit())) {
                 unit = sample.unit(); // the same unit as before keeps the string already held
             }
@@ -74,10 +84,12 @@ final class LatestReadings {
             }
             epochSecond = sample.sampledAt().getEpochSecond();
             nano = sample.sampledAt().getNano();
+            orderSecond = orderAt.getEpochSecond();
+            orderNano = orderAt.getNano();
         }
 
         boolean isAfter(Instant t) {
-            return epochSecond > t.getEpochSecond() || epochSecond == t.getEpochSecond() && nano > t.getNano();
+            return orderSecond > t.getEpochSecond() || orderSecond == t.getEpochSecond() && orderNano > t.getNano();
         }
 
         /**

@@ -42,6 +42,15 @@ public final class MeterReadings {
     }
 
     /** The total active import register in Wh, if this sample is one (no phase, unit Wh or kWh). */
+    /**
+     * The time a sample is ordered by: the charger's, unless it is ahead of the time of receipt by more than the
+     * tolerance (a skewed clock, reported as CLOCK_SKEW); then the time of receipt, so that a reading stamped years
+     * ahead does not hide every later one.
+     */
+    public static java.time.Instant orderingTime(MeterSample s, java.time.Duration skewTolerance) {
+        return s.sampledAt().isAfter(s.receivedAt().plus(skewTolerance)) ? s.receivedAt() : s.sampledAt();
+    }
+
     public static Long energyRegisterWh(MeterSample s) {
         if (!ENERGY_REGISTER.equals(s.measurand()) || s.phase() != null || s.number() == null) {
             return null;

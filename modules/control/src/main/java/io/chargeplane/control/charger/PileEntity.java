@@ -88,7 +88,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private ActorRef<SessionMessage> session;
     private String remoteAddress;
     private Instant lastSeen;
-    private final LatestReadings latest = new LatestReadings();
+    private final LatestReadings latest;
     private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
     private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
     private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
@@ -107,6 +107,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         this.timers = timers;
         this.shard = shard;
         this.services = services;
+        this.latest = new LatestReadings(services.settings().clockSkewTolerance());
     }
 
     @Override
@@ -479,7 +480,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                         ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
                 return Effect().reply(c.replyTo(), new OcppAnswer(c.messageId(), FrameCodec.callResult(c.messageId(),
                         new Core.BootNotificationResponse(status, c.receivedAt(),
-                                (double) services.settings().heartbeatInterval().toSeconds()))));
+                                (int) services.settings().heartbeatInterval().toSeconds()))));
             }
             return Effect().reply(c.replyTo(), error(c, ErrorCode.SecurityError,
                     "identity " + c.identity() + " is not bound to this charger"));
@@ -545,7 +546,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             events.addAll(closeByServer(open, "Reboot", "REBOOT", c.receivedAt()));
         }
         var response = new Core.BootNotificationResponse(DataTypes.RegistrationStatus.ACCEPTED, now(),
-                (double) services.settings().heartbeatInterval().toSeconds());
+                (int) services.settings().heartbeatInterval().toSeconds());
         OcppAnswer answer = result(c, response);
         if (events.isEmpty()) {
             return Effect().reply(c.replyTo(), answer);
@@ -652,6 +653,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             ChargingSession base = open != null ? open : ended;
             events.add(new PileEvent.SessionEnded(txId, st.meterStop(), st.timestamp(), reason,
                     base.energyTo(st.meterStop()), "CHARGER", c.receivedAt()));
+            if (base.meterWentBackwards(st.meterStop())) {
+                events.add(new PileEvent.AlertRaised("METER_ANOMALY", "meterStop " + st.meterStop()
+                        + " Wh is below meterStart " + base.meterStart() + " Wh: the session is recorded with 0 Wh; "
+                        + "check the meter (replaced, reset or faulty)", txId, c.receivedAt()));
+            }
             if (ended != null) {
                 events.add(new PileEvent.AlertRaised("SESSION_CORRECTED_BY_LATE_STOP", "transaction " + txId
                         + " had been closed by " + ended.endedBy() + "; the charger's StopTransaction replaced its figures",
@@ -697,11 +703,12 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             Long wh = MeterReadings.energyRegisterWh(sample);
             if (wh != null && mv.transactionId() != null && s.sessions().containsKey(mv.transactionId())) {
                 long[] live = liveRegister.get(mv.transactionId());
+                long orderAt = MeterReadings.orderingTime(sample, services.settings().clockSkewTolerance()).toEpochMilli();
                 if (live == null) {
-                    liveRegister.put(mv.transactionId(), new long[] {wh, sample.sampledAt().toEpochMilli()});
-                } else if (sample.sampledAt().toEpochMilli() >= live[1]) {
+                    liveRegister.put(mv.transactionId(), new long[] {wh, orderAt});
+                } else if (orderAt >= live[1]) {
                     live[0] = wh; // in place, like the latest readings: nothing new for a young collection to copy
-                    live[1] = sample.sampledAt().toEpochMilli();
+                    live[1] = orderAt;
                 }
             }
         }

@@ -133,6 +133,15 @@ class PileEntityTest {
     }
 
     @Test
+    void aStopBelowTheStartReadingIsZeroWhAndAMeterAnomaly() {
+        int tx = answer(start(1, 5_000)).get("transactionId").asInt();
+        answer(new Core.StopTransactionRequest(null, 4_200, t0.plusSeconds(60), tx, null, null));
+        assertEquals(0, kit.getState().endedSession(tx).energyWh());
+        assertTrue(kit.getState().alerts().stream().anyMatch(a -> a.kind().equals("METER_ANOMALY")
+                && a.transactionId() == tx), kit.getState().alerts().toString());
+    }
+
+    @Test
     void aCommandIsSentToTheSessionAndItsAnswerCompletesIt() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));

@@ -396,7 +396,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             getContext().getLog().info("{}: BootNotification from an identity bound to no charger, answered {}",
                     identity, status.wire());
             send(FrameCodec.callResult(call.messageId(), new Core.BootNotificationResponse(status, now(),
-                    (double) control.settings().heartbeatInterval().toSeconds())));
+                    (int) control.settings().heartbeatInterval().toSeconds())));
         } else {
             control.unbound().tell(new UnboundIdentities.Sighting(identity, now(), remoteAddress, null, null, null));
             send(FrameCodec.callError(call.messageId(), ErrorCode.SecurityError,

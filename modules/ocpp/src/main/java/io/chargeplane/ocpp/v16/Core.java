@@ -35,7 +35,7 @@ public final class Core {
     public record BootNotificationResponse(
             DataTypes.RegistrationStatus status,
             java.time.Instant currentTime,
-            Double interval) implements OcppResponse {
+            Integer interval) implements OcppResponse {
     }
 
     public record ChangeAvailabilityRequest(

@@ -40,9 +40,9 @@ public final class FirmwareManagement {
 
     public record UpdateFirmwareRequest(
             String location,
-            Double retries /* optional */,
+            Integer retries /* optional */,
             java.time.Instant retrieveDate,
-            Double retryInterval /* optional */) implements OcppRequest {
+            Integer retryInterval /* optional */) implements OcppRequest {
     }
 
     public record UpdateFirmwareResponse() implements OcppResponse {
