@@ -196,16 +196,17 @@ class BadInputTest {
 
     @Test
     void aBadRestRequestGetsAProblemNamingTheField() {
-        Rest.Reply r = rest.post("/api/piles", "{\"pileId\":\"ok\"}");
+        Rest.Reply r = rest.post("/api/chargers", Rest.chargerBody("direct", "ok", null).replace("\"chargerNumber\":\"CN-ok\",", ""));
         assertEquals(400, r.status());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
         assertEquals("chargerNumber", r.body().get("field").asText());
-        Rest.Reply notJson = rest.post("/api/piles", "{nope");
+        Rest.Reply notJson = rest.post("/api/chargers", "{nope");
         assertEquals(400, notJson.status());
-        assertEquals(404, rest.get("/api/piles/does-not-exist").status());
-        Rest.Reply dup = rest.post("/api/piles", "{\"pileId\":\"pile-b\",\"chargerNumber\":\"again\"}");
+        assertEquals(404, rest.get("/api/chargers/does-not-exist/live").status());
+        Rest.Reply dup = rest.post("/api/chargers", Rest.chargerBody("direct", "pile-b", null).replace("CN-pile-b", "again"));
         assertEquals(409, dup.status());
-        Rest.Reply badCmd = rest.post("/api/piles/pile-b/reset", "{\"type\":\"Gentle\"}");
+        assertEquals("pileId", dup.body().get("field").asText());
+        Rest.Reply badCmd = rest.post("/api/chargers/pile-b/reset", "{\"type\":\"Gentle\"}");
         assertEquals("type", badCmd.body().get("field").asText());
     }
 
@@ -220,8 +221,8 @@ class BadInputTest {
                 {"PUT", "/api/id-tags/SUR-1", "{\"status\":\"Accepted\",\"parentIdTag\":\"" + LONE_SURROGATE + "\"}", "parentIdTag"},
                 {"POST", "/api/chargers", "{\"pileId\":\"sur-1\",\"chargerNumber\":\"CN-SUR\",\"mode\":\"direct\","
                         + "\"stationId\":\"S\",\"model\":\"" + LONE_SURROGATE + "\",\"maxPowerKw\":22,\"connectors\":[]}", "model"},
-                {"POST", "/api/piles/pile-b/remote-start", "{\"idTag\":\"" + LONE_SURROGATE + "\"}", "idTag"},
-                {"POST", "/api/piles", "{\"pileId\":\"sur-2\",\"chargerNumber\":\"CN-SUR\",\"identity\":\"" + LONE_SURROGATE + "\"}", "identity"},
+                {"POST", "/api/chargers/pile-b/remote-start", "{\"idTag\":\"" + LONE_SURROGATE + "\"}", "idTag"},
+                {"POST", "/api/chargers", Rest.chargerBody("direct", "sur-2", LONE_SURROGATE), "deviceIdentity"},
                 {"POST", "/api/stations", "{\"address\":{\"city\":\"" + LONE_SURROGATE + "\"}}", "address.city"}};
         for (String[] c : cases) {
             Rest.Reply r = rest.send(c[0], c[1], c[2]);
@@ -229,24 +230,24 @@ class BadInputTest {
             assertEquals(c[3], r.body().get("field").asText(), c[1]);
         }
         assertEquals(before, TestNodes.journalRows(node), "nothing was claimed or written");
-        rest.ok(rest.post("/api/piles", "{\"pileId\":\"sur-3\",\"chargerNumber\":\"CN-SUR\"}"));
-        assertEquals(200, rest.get("/api/piles/pile-b").status(), "the pile still answers");
+        rest.ok(rest.post("/api/chargers", Rest.chargerBody("direct", "sur-3", null).replace("CN-sur-3", "CN-SUR")));
+        assertEquals(200, rest.get("/api/chargers/pile-b/live").status(), "the pile still answers");
     }
 
     @Test
     void aCommandPayloadThatFailsItsSchemaAtTheRootIsA400NamingTheMissingField() {
-        Rest.Reply reset = rest.post("/api/piles/pile-b/commands", "{\"action\":\"Reset\",\"payload\":{}}");
+        Rest.Reply reset = rest.post("/api/chargers/pile-b/commands", "{\"action\":\"Reset\",\"payload\":{}}");
         assertEquals(400, reset.status(), String.valueOf(reset.body()));
         assertEquals("payload.type", reset.body().get("field").asText());
-        Rest.Reply availability = rest.post("/api/piles/pile-b/commands",
+        Rest.Reply availability = rest.post("/api/chargers/pile-b/commands",
                 "{\"action\":\"ChangeAvailability\",\"payload\":{\"type\":\"Operative\"}}");
         assertEquals("payload.connectorId", availability.body().get("field").asText());
-        Rest.Reply wrongType = rest.post("/api/piles/pile-b/commands",
+        Rest.Reply wrongType = rest.post("/api/chargers/pile-b/commands",
                 "{\"action\":\"ChangeAvailability\",\"payload\":{\"type\":\"Operative\",\"connectorId\":\"x\"}}");
         assertEquals("payload.connectorId", wrongType.body().get("field").asText());
-        Rest.Reply notServer = rest.post("/api/piles/pile-b/commands", "{\"action\":\"Heartbeat\",\"payload\":{}}");
+        Rest.Reply notServer = rest.post("/api/chargers/pile-b/commands", "{\"action\":\"Heartbeat\",\"payload\":{}}");
         assertEquals("action", notServer.body().get("field").asText());
-        assertEquals(200, rest.get("/api/piles/pile-b").status(), "the pile still answers");
+        assertEquals(200, rest.get("/api/chargers/pile-b/live").status(), "the pile still answers");
     }
 
     @Test

@@ -42,7 +42,7 @@ abstract class ChargingSessionScenario {
                 cp.meterValues(1, firstTx, t0.plusSeconds(60), 10_500, 7_200);
                 cp.meterValues(1, firstTx, t0.plusSeconds(120), 11_000, 7_100);
 
-                JsonNode live = rest.ok(rest.get("/api/piles/pile-1"));
+                JsonNode live = rest.ok(rest.get("/api/chargers/pile-1/live"));
                 assertTrue(live.get("connected").asBoolean());
                 assertEquals(1, live.get("activeSessions").size());
                 assertEquals(11_000, live.get("activeSessions").get(0).get("lastMeterWh").asLong());
@@ -55,7 +55,7 @@ abstract class ChargingSessionScenario {
 
         try (ChargePlaneNode node = TestNodes.start(db)) {
             Rest rest = new Rest(node);
-            JsonNode pile = rest.ok(rest.get("/api/piles/pile-1"));
+            JsonNode pile = rest.ok(rest.get("/api/chargers/pile-1/live"));
             assertFalse(pile.get("connected").asBoolean());
             assertEquals("CP-1", pile.get("identity").asText());
             assertEquals("Acme", pile.get("boot").get("vendor").asText());
@@ -73,7 +73,7 @@ abstract class ChargingSessionScenario {
             try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP-1")) {
                 var next = cp.start(1, "TAG-1", 11_250, t0.plusSeconds(300));
                 assertTrue(next.transactionId() > firstTx, "transaction ids never repeat across restarts");
-                assertTrue(rest.ok(rest.get("/api/piles/pile-1")).get("connected").asBoolean());
+                assertTrue(rest.ok(rest.get("/api/chargers/pile-1/live")).get("connected").asBoolean());
             }
         }
     }

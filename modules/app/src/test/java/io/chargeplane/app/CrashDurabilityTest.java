@@ -7,12 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.chargeplane.simulator.SimulatedCharger;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,7 +37,6 @@ class CrashDurabilityTest {
     private static final int CHARGERS = 16;
     private static final String TAG = "CRASH-TAG";
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -72,7 +66,7 @@ class CrashDurabilityTest {
     }
 
     private void crashAndCheck(TestNodes.Db db) throws Exception {
-        Server first = Server.start(db, dir);
+        ServerProcess first = ServerProcess.start(db, dir);
         Rest rest = Rest.at(first.http(), "admin", TestNodes.ADMIN_PASSWORD);
         rest.idTag(TAG, "Accepted");
         for (int i = 0; i < CHARGERS; i++) {
@@ -100,10 +94,10 @@ class CrashDurabilityTest {
         }
         assertTrue(before.stops().size() >= CHARGERS, "sessions ran before the kill: " + before.stops().size());
 
-        Server second = Server.start(db, dir);
+        ServerProcess second = ServerProcess.start(db, dir);
         Rest again = Rest.at(second.http(), "admin", TestNodes.ADMIN_PASSWORD);
         for (int i = 0; i < CHARGERS; i++) {
-            JsonNode pile = again.ok(again.get("/api/piles/crash-" + i));
+            JsonNode pile = again.ok(again.get("/api/chargers/crash-" + i + "/live"));
             for (JsonNode active : pile.get("activeSessions")) {
                 int tx = active.get("transactionId").asInt();
                 assertTrue(!before.stops().contains(tx), "session " + tx + " was stopped and answered, yet is active again");
@@ -191,70 +185,6 @@ class CrashDurabilityTest {
         /** Piles of this test are named {@code crash-N} and bound to {@code CRASH-N}. */
         private static String identityOf(String persistenceId) {
             return persistenceId.substring(persistenceId.indexOf('|') + 1).toUpperCase();
-        }
-    }
-
-    /** A ChargePlane server in a process of its own, on the test's classpath. */
-    private record Server(Process process, int httpPort, int ocppPort) {
-        static Server start(TestNodes.Db db, Path dir) throws Exception {
-            int http = freePort();
-            int ocpp = freePort();
-            List<String> cmd = new ArrayList<>(List.of(
-                    new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx512m",
-                    "-cp", System.getProperty("java.class.path"),
-                    "-Dchargeplane.http.port=" + http, "-Dchargeplane.ocpp.port=" + ocpp,
-                    "-Dpekko.remote.artery.canonical.port=0",
-                    "-Dchargeplane.db.url=" + db.url(), "-Dchargeplane.db.user=" + db.user(),
-                    "-Dchargeplane.db.password=" + db.password(),
-                    "-Dchargeplane.auth.admin.password=" + TestNodes.ADMIN_PASSWORD,
-                    "-Dchargeplane.auth.argon2.memory-kib=1024",
-                    "-Dchargeplane.blobs.dir=" + dir.resolve("blobs"),
-                    "io.chargeplane.app.Main"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
-            Server s = new Server(p, http, ocpp);
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < until && p.isAlive()) {
-                try {
-                    if (HTTP.send(HttpRequest.newBuilder(URI.create(s.http() + "/health/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return s;
-                    }
-                } catch (java.io.IOException notYet) {
-                    // still starting
-                }
-                Thread.sleep(200);
-            }
-            p.destroyForcibly();
-            throw new AssertionError("the server did not become ready; see " + dir.resolve("server.log"));
-        }
-
-        String http() {
-            return "http://127.0.0.1:" + httpPort;
-        }
-
-        URI ocpp() {
-            return URI.create("ws://127.0.0.1:" + ocppPort + "/ocpp");
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, nothing the process could still write. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        }
-
-        /** SIGTERM: the coordinated shutdown. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-
-        private static int freePort() throws java.io.IOException {
-            try (ServerSocket s = new ServerSocket(0)) {
-                return s.getLocalPort();
-            }
         }
     }
 }

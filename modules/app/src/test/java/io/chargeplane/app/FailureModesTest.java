@@ -53,7 +53,7 @@ class FailureModesTest {
     }
 
     private JsonNode pile() {
-        return rest.ok(rest.get("/api/piles/p1"));
+        return rest.ok(rest.get("/api/chargers/p1/live"));
     }
 
 
@@ -67,7 +67,7 @@ class FailureModesTest {
     }
 
     private CompletableFuture<Rest.Reply> resetAsync() {
-        return CompletableFuture.supplyAsync(() -> rest.post("/api/piles/p1/reset", "{\"type\":\"Soft\"}"));
+        return CompletableFuture.supplyAsync(() -> rest.post("/api/chargers/p1/reset", "{\"type\":\"Soft\"}"));
     }
 
     /** A StartTransaction sent as raw text (to break the schema on purpose); returns the server's frame. */
@@ -209,7 +209,7 @@ class FailureModesTest {
             cp.meterValues(1, tx, t0.plusSeconds(100), 1_300, 7_000); // buffered while offline, sent late
             cp.meterValues(1, tx, t0.plusSeconds(200), 1_600, 7_000);
         }
-        JsonNode samples = rest.ok(rest.get("/api/piles/p1/meter-samples"));
+        JsonNode samples = rest.ok(rest.get("/api/chargers/p1/meter-samples"));
         long previous = 0;
         int energy = 0;
         for (JsonNode s : samples) {
@@ -295,7 +295,7 @@ class FailureModesTest {
     void aCommandTheChargerNeverAnswersFailsWithItsReasonAfterTheTimeout() {
         try (SimulatedCharger cp = connect()) {
             cp.onCall("Reset", payload -> null); // swallow the call
-            JsonNode result = rest.ok(rest.post("/api/piles/p1/reset", "{\"type\":\"Hard\"}"));
+            JsonNode result = rest.ok(rest.post("/api/chargers/p1/reset", "{\"type\":\"Hard\"}"));
             assertEquals("FAILED", result.get("outcome").asText());
             assertTrue(result.get("reason").asText().startsWith("timeout"), result.toString());
         }
@@ -306,10 +306,10 @@ class FailureModesTest {
     void remoteStartAndStopReturnTheChargersAnswer() {
         try (SimulatedCharger cp = connect()) {
             cp.onCall("RemoteStartTransaction", p -> java.util.Map.of("status", "Rejected"));
-            JsonNode start = rest.ok(rest.post("/api/piles/p1/remote-start", "{\"idTag\":\"TAG\",\"connectorId\":1}"));
+            JsonNode start = rest.ok(rest.post("/api/chargers/p1/remote-start", "{\"idTag\":\"TAG\",\"connectorId\":1}"));
             assertEquals("ANSWERED", start.get("outcome").asText());
             assertEquals("{\"status\":\"Rejected\"}", start.get("responseJson").asText());
-            JsonNode stop = rest.ok(rest.post("/api/piles/p1/remote-stop", "{\"transactionId\":5}"));
+            JsonNode stop = rest.ok(rest.post("/api/chargers/p1/remote-stop", "{\"transactionId\":5}"));
             assertEquals("{\"status\":\"Accepted\"}", stop.get("responseJson").asText());
             assertEquals("RemoteStartTransaction", cp.nextServerCall(Duration.ofSeconds(1)).action());
             Frame.Call remoteStop = cp.nextServerCall(Duration.ofSeconds(1));

@@ -60,7 +60,7 @@ class OcppRpcClientTest {
                 while ((line = r.readLine()) != null) {
                     if (line.equals("READY")) {
                         reset = CompletableFuture.supplyAsync(
-                                () -> rest.post("/api/piles/rpc-pile/reset", "{\"type\":\"Hard\"}"));
+                                () -> rest.post("/api/chargers/rpc-pile/reset", "{\"type\":\"Hard\"}"));
                         continue;
                     }
                     JsonNode step = OcppJson.MAPPER.readTree(line);
@@ -78,7 +78,7 @@ class OcppRpcClientTest {
             assertEquals("Hard", steps.get("reset").get("type").asText());
             assertEquals("ANSWERED", reset.get(30, TimeUnit.SECONDS).body().get("outcome").asText());
 
-            JsonNode pile = rest.ok(rest.get("/api/piles/rpc-pile"));
+            JsonNode pile = rest.ok(rest.get("/api/chargers/rpc-pile/live"));
             assertEquals("RpcVendor", pile.get("boot").get("vendor").asText());
             JsonNode session = pile.get("endedSessions").get(0);
             assertEquals(tx, session.get("transactionId").asInt());

@@ -102,11 +102,11 @@ class OperatorAccountsTest {
         assertEquals("newPassword", weak.body().get("field").asText());
 
         // a role change takes effect at once: the account's tokens are revoked
-        assertEquals(404, olga3.get("/api/piles/none").status(), "an operator reads (and finds nothing)");
+        assertEquals(404, olga3.get("/api/chargers/none/live").status(), "an operator reads (and finds nothing)");
         assertEquals("VIEWER", admin.ok(admin.put("/api/accounts/olga/role", "{\"role\":\"VIEWER\"}")).get("role").asText());
         assertEquals(401, olga3.get("/api/auth/me").status());
         Rest viewer = admin.as("olga", "olga-second-password");
-        assertEquals(403, viewer.post("/api/piles", "{\"chargerNumber\":\"X\"}").status());
+        assertEquals(403, viewer.post("/api/chargers", Rest.chargerBody("review", "X", null)).status());
         Rest.Reply badRole = admin.put("/api/accounts/olga/role", "{\"role\":\"GOD\"}");
         assertEquals(400, badRole.status());
         assertEquals("role", badRole.body().get("field").asText());
@@ -196,11 +196,11 @@ class OperatorAccountsTest {
     void everyApiRouteExceptSignInNeedsAToken(@TempDir Path dir) {
         try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir))) {
             Rest anonymous = new Rest(node).anonymous();
-            Rest.Reply r = anonymous.get("/api/piles/p1");
+            Rest.Reply r = anonymous.get("/api/chargers/p1/live");
             assertEquals(401, r.status());
             assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
             assertEquals(404, new Rest(node).get("/api/no-such-thing").status());
-            assertEquals(405, new Rest(node).send("DELETE", "/api/piles/p1", null).status());
+            assertEquals(405, new Rest(node).send("DELETE", "/api/chargers/p1/live", null).status());
         }
     }
 }

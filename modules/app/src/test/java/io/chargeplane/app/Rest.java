@@ -103,10 +103,31 @@ final class Rest {
         return r.body();
     }
 
-    /** Creates pile {@code pileId} and binds {@code identity} to it. */
+    /** The station the test chargers stand at (created once per server). */
+    static final String TEST_STATION = "ST-TEST";
+
+    /** Creates {@link #TEST_STATION} directly unless it exists. */
+    void testStation() {
+        Reply r = post("/api/stations", "{\"mode\":\"direct\",\"stationId\":\"" + TEST_STATION + "\",\"name\":\"Test depot\","
+                + "\"address\":{\"line1\":\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,"
+                + "\"longitude\":10.0,\"timeZone\":\"Europe/Berlin\"}");
+        if (r.status() != 200 && r.status() != 409) {
+            throw new AssertionError("test station not created: " + r.status() + " " + r.body());
+        }
+    }
+
+    /** The body of a charger of {@link #TEST_STATION}: number {@code CN-pileId}, one Type 2 connector. */
+    static String chargerBody(String mode, String pileId, String identity) {
+        return "{\"mode\":\"" + mode + "\",\"pileId\":\"" + pileId + "\",\"chargerNumber\":\"CN-" + pileId
+                + "\",\"stationId\":\"" + TEST_STATION + "\",\"model\":\"AC22\",\"maxPowerKw\":22,"
+                + "\"connectors\":[{\"connectorId\":1,\"type\":\"Type 2\",\"powerKw\":22}]"
+                + (identity == null ? "" : ",\"deviceIdentity\":\"" + identity + "\"") + "}";
+    }
+
+    /** Registers charger {@code pileId} directly, bound to device {@code identity}, in one request. */
     void pileWithDevice(String pileId, String identity) {
-        ok(post("/api/piles", "{\"pileId\":\"" + pileId + "\",\"chargerNumber\":\"CN-" + pileId + "\"}"));
-        ok(put("/api/piles/" + pileId + "/device", "{\"identity\":\"" + identity + "\"}"));
+        testStation();
+        ok(post("/api/chargers", chargerBody("direct", pileId, identity)));
     }
 
     void idTag(String tag, String status) {

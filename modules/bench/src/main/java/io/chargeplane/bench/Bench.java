@@ -235,12 +235,16 @@ public final class Bench {
         long journal0 = server.journalRows();
         double seconds = provision(server, prefix, chargers);
         long journal = server.journalRows() - journal0;
-        // each charger: number claimed, pile created, device claimed, device attached to the pile; and the id tag
+        // as the CSV import: per charger its number claimed, pile created with its registration, device claimed, the
+        // station's assignment and the pile's link to it; the id tag and a station per 500 chargers
+        long stations = (chargers + io.chargeplane.simulator.load.LoadGenerator.CHARGERS_PER_STATION - 1)
+                / io.chargeplane.simulator.load.LoadGenerator.CHARGERS_PER_STATION;
         rows.add(new Row(db, "charger set-up through the REST API: " + what + " (128 requests at a time)",
                 "none set (the reference back office: ~300/s)", fmt(chargers / seconds) + " chargers/s", "",
-                (journal == 4L * chargers + 1 ? "OK: " : "MISMATCH: ") + journal
-                        + " journal rows (per charger: number claim, pile, device claim, device attached; and the id tag)",
-                "one request per charger (POST /api/piles naming its device identity), " + fmt(seconds)
+                (journal == 6L * chargers + 1 + stations ? "OK: " : "MISMATCH: ") + journal
+                        + " journal rows (per charger: number claim, pile, device claim, station assignment, link to"
+                        + " it; and the id tag and " + stations + " stations)",
+                "one request per charger (POST /api/chargers, mode direct, naming its device identity), " + fmt(seconds)
                         + " s in all; requests answered 5xx or not at all and sent again: " + lastProvisionRetries
                         + cpu("CPU during the set-up", lastProvisionCpu, " (the provisioning process ends before it is"
                         + " read: ~0.05 core, measured in the fourteenth round)")));
@@ -362,7 +366,7 @@ public final class Bench {
                         String pile = "CMD-" + ThreadLocalRandom.current().nextInt(chargers);
                         long s = System.nanoTime();
                         try {
-                            KeepAliveHttp.Response resp = http.post("/api/piles/" + pile + "/reset", token,
+                            KeepAliveHttp.Response resp = http.post("/api/chargers/" + pile + "/reset", token,
                                     "{\"type\":\"Soft\"}");
                             latency.recordValue((System.nanoTime() - s) / 1000);
                             if (resp.status() != 200 || !resp.body().contains("\"ANSWERED\"")) {
@@ -808,10 +812,13 @@ public final class Bench {
 
     // ---- report ---------------------------------------------------------------------------------------
 
+    /** Where the rows of the latest run go in the report; the rest of the file (its summary) is kept as it is. */
+    static final String RUN_BEGIN = "<!-- latest run: begin (written by the benchmark runner) -->";
+    static final String RUN_END = "<!-- latest run: end -->";
+
     private void writeReport() throws Exception {
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmarks\n\n");
         md.append("Produced by `java -jar modules/bench/target/chargeplane-bench.jar")
                 .append(opts.isEmpty() ? "" : " " + String.join(" ", opts.entrySet().stream()
                         .filter(e -> !e.getKey().equals("out")).map(e -> e.getKey() + "=" + e.getValue()).toList()))
@@ -830,12 +837,18 @@ public final class Bench {
                     r.detail())).append(" |\n");
         }
         String previous = Files.exists(out) ? Files.readString(out) : "";
-        int notes = previous.indexOf("\n## Notes");
-        if (notes >= 0) {
-            md.append(previous.substring(notes));
-        }
-        Files.writeString(out, md.toString());
+        Files.writeString(out, withRun(previous, md.toString()));
         log("wrote " + out.toAbsolutePath() + "\n" + md);
+    }
+
+    /** The report with {@code run} between the markers, or a new report of the run alone when it has none. */
+    static String withRun(String report, String run) {
+        int begin = report.indexOf(RUN_BEGIN);
+        int end = report.indexOf(RUN_END);
+        if (begin < 0 || end < begin) {
+            return "# Benchmarks\n\n" + RUN_BEGIN + "\n" + run + RUN_END + "\n";
+        }
+        return report.substring(0, begin + RUN_BEGIN.length()) + "\n" + run + report.substring(end);
     }
 
     private static String machine() {

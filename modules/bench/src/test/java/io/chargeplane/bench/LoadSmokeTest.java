@@ -61,11 +61,13 @@ class LoadSmokeTest {
     }
 
     /**
-     * Provisioning: the id tag, and per pile its charger number claimed, pile created, device claimed, device
-     * attached; a first boot: 2 more.
+     * Provisioning: the id tag and a station per 500 chargers; per charger its number claimed, pile created with its
+     * registration applied, device claimed, the station's assignment and the pile's confirmation of it; a first
+     * boot: 2 more.
      */
     private static long setUpRows(int chargers) {
-        return 1 + 6L * chargers;
+        int perStation = io.chargeplane.simulator.load.LoadGenerator.CHARGERS_PER_STATION;
+        return 1 + (chargers + perStation - 1) / perStation + 8L * chargers;
     }
 
     private static JsonNode run(String prefix, int chargers, String... args) throws Exception {

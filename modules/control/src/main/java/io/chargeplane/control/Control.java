@@ -60,8 +60,9 @@ public final class Control {
         ControlSettings settings = ControlSettings.from(system.settings().config());
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("chargeplane.blocking-dispatcher"));
         TelemetryStore telemetry = new TelemetryStore(db);
+        io.chargeplane.control.metrics.NodeMetrics metrics = io.chargeplane.control.metrics.NodeMetrics.get(system);
         TelemetryWriter writer = new TelemetryWriter(telemetry, blocking, settings.telemetryBatchRows(),
-                settings.telemetryParallelism());
+                settings.telemetryParallelism(), metrics::telemetryBatch);
         ActorRef<UnboundIdentities.Command> unbound = system.systemActorOf(
                 UnboundIdentities.create(db, blocking, java.time.Duration.ofSeconds(1), 10_000,
                         settings.unboundTableMaxRows()), "unbound-identities", Props.empty());

@@ -11,7 +11,9 @@ import io.chargeplane.gateway.charger.ChargerRoutes;
 import io.chargeplane.gateway.review.ReviewRoutes;
 import io.chargeplane.gateway.station.PhotoRoutes;
 import io.chargeplane.gateway.station.StationRoutes;
+import io.chargeplane.control.metrics.NodeMetrics;
 import io.chargeplane.gateway.health.HealthRoutes;
+import io.chargeplane.gateway.metrics.MetricsRoutes;
 import io.chargeplane.gateway.ocpp.OcppServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -57,7 +59,8 @@ public final class Edges extends AllDirectives {
         ServerBinding http;
         try {
             http = Http.get(system).newServerAt(httpHost, httpPort)
-                    .bind(new Edges(ocpp, null, api).concat(api.route(), health.route()))
+                    .bind(new Edges(ocpp, null, api).concat(api.route(), health.route(),
+                            new MetricsRoutes(NodeMetrics.get(system)).route()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             ocpp.unbind();

@@ -12,18 +12,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** Everything a Pile entity is asked to do. */
 public sealed interface PileCommand extends CborSerializable {
 
-    /**
-     * Operator: create the pile with its (editable) charger number and, when {@code identity} is not null, bound to
-     * that device identity (claimed on its Device entity first) in the same write.
-     */
-    record Create(String chargerNumber, String identity, ActorRef<io.chargeplane.control.Result<PileView>> replyTo)
-            implements PileCommand {
-    }
-
-    /** Binding saga, pile side: the device identity that this pile answers to. */
-    record AttachDevice(String identity, ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
-    }
-
     record Get(ActorRef<io.chargeplane.control.Result<PileView>> replyTo) implements PileCommand {
     }
 

@@ -89,6 +89,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private String remoteAddress;
     private Instant lastSeen;
     private final LatestReadings latest;
+    private final io.chargeplane.control.metrics.NodeMetrics metrics;
     private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
     private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
     private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
@@ -108,6 +109,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         this.shard = shard;
         this.services = services;
         this.latest = new LatestReadings(services.settings().clockSkewTolerance());
+        this.metrics = io.chargeplane.control.metrics.NodeMetrics.get(ctx.getSystem());
     }
 
     @Override
@@ -166,10 +168,6 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return onFailInterrupted(s, c);
         } else if (command instanceof PileCommand.PassivateIfDisconnected c) {
             return onPassivateIfDisconnected(s, c);
-        } else if (command instanceof PileCommand.Create c) {
-            return onCreate(s, c);
-        } else if (command instanceof PileCommand.AttachDevice c) {
-            return onAttachDevice(s, c);
         } else if (command instanceof PileCommand.Get c) {
             return s.exists() ? Effect().reply(c.replyTo(), Result.ok(view(s))) : Effect().reply(c.replyTo(), notFound());
         } else if (command instanceof PileCommand.Wake c) {
@@ -361,33 +359,6 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     // ---- operator -------------------------------------------------------------------------------------
-
-    private ReplyEffect<PileEvent, PileState> onCreate(PileState s, PileCommand.Create c) {
-        if (s.exists()) {
-            return Effect().reply(c.replyTo(), Result.rejected(409, "pileId", "pile " + pileId + " already exists"));
-        }
-        Instant at = now();
-        PileEvent created = new PileEvent.PileCreated(pileId, c.chargerNumber(), at);
-        // created and bound in one atomic write: never a pile left without the device its request named
-        return Effect().persist(c.identity() == null ? List.of(created)
-                        : List.of(created, new PileEvent.DeviceAttached(c.identity(), at)))
-                .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
-    }
-
-    private ReplyEffect<PileEvent, PileState> onAttachDevice(PileState s, PileCommand.AttachDevice c) {
-        if (!s.exists()) {
-            return Effect().reply(c.replyTo(), notFound());
-        }
-        if (c.identity().equals(s.identity())) {
-            return Effect().reply(c.replyTo(), Result.ok(view(s)));
-        }
-        if (s.identity() != null) {
-            return Effect().reply(c.replyTo(),
-                    Result.rejected(409, "identity", "pile " + pileId + " is already bound to device " + s.identity()));
-        }
-        return Effect().persist(new PileEvent.DeviceAttached(c.identity(), now()))
-                .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
-    }
 
     // ---- socket ---------------------------------------------------------------------------------------
 
@@ -784,6 +755,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         String id = UUID.randomUUID().toString();
         return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now(), c.origin()))
                 .thenRun(ns -> {
+                    metrics.command(c.action(), "accepted");
                     waiters.put(id, c.replyTo());
                     unsent.put(id, new SessionMessage.SendCall(id, c.action(), c.payloadJson()));
                     timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id),
@@ -835,7 +807,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 response = a.payloadJson();
             }
         }
-        return complete(a.messageId(), outcome, response, reason);
+        return complete(s, a.messageId(), outcome, response, reason);
     }
 
     private ReplyEffect<PileEvent, PileState> onCommandTimedOut(PileState s, PileCommand.CommandTimedOut t) {
@@ -846,7 +818,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         String reason = t.commandId().equals(inFlight)
                 ? "timeout: the charger did not answer within " + seconds + " s"
                 : "timeout: the charger was not connected to take the call within " + seconds + " s";
-        return complete(t.commandId(), CommandResult.FAILED, null, reason);
+        return complete(s, t.commandId(), CommandResult.FAILED, null, reason);
     }
 
     private ReplyEffect<PileEvent, PileState> onFailInterrupted(PileState s, PileCommand.FailInterruptedCommands f) {
@@ -860,9 +832,12 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
     }
 
-    private ReplyEffect<PileEvent, PileState> complete(String id, String outcome, String response, String reason) {
+    private ReplyEffect<PileEvent, PileState> complete(PileState s, String id, String outcome, String response,
+                                                       String reason) {
+        CommandResult open = s.openCommands().get(id);
         return Effect().persist(new PileEvent.CommandCompleted(id, outcome, response, reason, now()))
                 .thenRun(ns -> {
+                    metrics.command(open == null ? "unknown" : open.action(), outcome.toLowerCase(java.util.Locale.ROOT));
                     timers.cancel(id);
                     unsent.remove(id);
                     if (id.equals(inFlight)) {

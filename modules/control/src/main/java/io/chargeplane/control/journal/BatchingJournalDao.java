@@ -75,6 +75,7 @@ public class BatchingJournalDao extends DefaultJournalDao {
     private final ExecutorService executor;
     private final BoundedSourceQueue<Write> writes;
     private final long writeTimeoutMillis;
+    private final io.chargeplane.control.metrics.NodeMetrics metrics;
 
     public BatchingJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                               Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -84,6 +85,7 @@ public class BatchingJournalDao extends DefaultJournalDao {
         BaseDaoConfig config = journalConfig.daoConfig();
         this.executor = BatchingJournal.recoveryThreads(config.parallelism(), "journal-writes");
         this.writeTimeoutMillis = mat.system().settings().config().getDuration(WRITE_TIMEOUT).toMillis(); // persistence.conf
+        this.metrics = io.chargeplane.control.metrics.NodeMetrics.get(mat.system());
         // replaces the plugin's queue (which its base class still builds, idle: it is private and never offered to)
         this.writes = Source.<Write>queue(config.bufferSize())
                 .batchWeighted(config.batchSize(), w -> (long) w.rows().size(), w -> new Forming().add(w), Forming::add)
@@ -130,10 +132,12 @@ public class BatchingJournalDao extends DefaultJournalDao {
         }
 
         CompletionStage<BoxedUnit> write() {
+            long started = System.nanoTime();
             return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toSeq()))
                     .toCompletableFuture().copy() // a future of our own for the timeout to complete
                     .orTimeout(writeTimeoutMillis, TimeUnit.MILLISECONDS)
                     .handle((done, failure) -> {
+                        metrics.journalBatch(rows.size(), System.nanoTime() - started);
                         for (Promise<BoxedUnit> p : promises) {
                             if (failure == null) {
                                 p.success(BoxedUnit.UNIT);

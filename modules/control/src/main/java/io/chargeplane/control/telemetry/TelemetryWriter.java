@@ -19,9 +19,13 @@ public final class TelemetryWriter {
 
     private final TelemetryStore store;
     private final Batcher<Write> batches;
+    private final java.util.function.LongConsumer commitNanos;
 
-    public TelemetryWriter(TelemetryStore store, Executor blocking, int maxRows, int parallelism) {
+    /** {@code commitNanos} is told how long each group commit took (the node's metrics). */
+    public TelemetryWriter(TelemetryStore store, Executor blocking, int maxRows, int parallelism,
+                           java.util.function.LongConsumer commitNanos) {
         this.store = store;
+        this.commitNanos = commitNanos;
         this.batches = new Batcher<>("telemetry writes", blocking, maxRows, w -> w.samples().size(), parallelism,
                 this::commit);
     }
@@ -39,8 +43,10 @@ public final class TelemetryWriter {
         List<MeterSample> rows = new ArrayList<>();
         batch.forEach(w -> rows.addAll(w.samples()));
         Throwable failure = null;
+        long started = System.nanoTime();
         try {
             store.insert(rows);
+            commitNanos.accept(System.nanoTime() - started);
         } catch (java.sql.SQLException | RuntimeException e) {
             failure = e;
             LOG.warn("telemetry: a batch of {} MeterValues ({} samples) could not be stored; each is answered "

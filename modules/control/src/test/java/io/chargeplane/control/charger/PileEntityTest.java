@@ -54,7 +54,7 @@ class PileEntityTest {
     void setUp() {
         var settings = ControlSettings.from(CONFIG);
         var blocking = Executors.newFixedThreadPool(2);
-        var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1);
+        var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1, nanos -> { });
         var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
         var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
                 presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)));
@@ -62,8 +62,11 @@ class PileEntityTest {
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));
         session = KIT.createTestProbe();
-        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.Create("CN-1", null, r));
-        kit.<io.chargeplane.control.Result<PileView>>runCommand(r -> new PileCommand.AttachDevice("CP-1", r));
+        // a pile as the journal holds one: created and bound (registration events would ask the station, which
+        // this kit has no cluster for)
+        kit.persistenceTestKit().persistForRecovery("Pile|" + pileId, List.of(
+                new PileEvent.PileCreated(pileId, "CN-1", t0), new PileEvent.DeviceAttached("CP-1", t0)));
+        kit.restart();
         connect();
     }
 

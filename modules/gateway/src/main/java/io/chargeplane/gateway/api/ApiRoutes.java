@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chargeplane.control.Control;
 import io.chargeplane.control.Result;
-import io.chargeplane.control.charger.ChargerDetails;
-import io.chargeplane.control.charger.ChargerNumberEntity;
 import io.chargeplane.control.charger.CommandResult;
 import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.charger.PileView;
-import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
@@ -24,21 +21,17 @@ import io.chargeplane.ocpp.Violation;
 import io.chargeplane.ocpp.v16.Ocpp16;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 
 /**
- * The charger endpoints of the REST API: create a pile, bind a device identity to it, read its live state, send
- * it RemoteStart / RemoteStop / Reset (or any server-to-charger action), edit id tags, list identities seen but
- * not bound. Errors are {@code application/problem+json} naming the field (see {@link Replies}).
+ * A charger's live side in the REST API (its registration is {@code ChargerRoutes}, the one way a charger is
+ * created and bound): its live state, RemoteStart / RemoteStop / Reset (or any server-to-charger action), its meter
+ * samples; id tags; identities seen but not bound. Errors are {@code application/problem+json} naming the field (see {@link Replies}).
  */
 public final class ApiRoutes extends AllDirectives {
-    private static final Pattern PILE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
-
     private final Control control;
     private final Duration askTimeout;
     private final Duration commandAskTimeout;
@@ -51,20 +44,17 @@ public final class ApiRoutes extends AllDirectives {
 
     public List<Endpoint> endpoints() {
         return List.of(
-                Endpoint.post("/api/piles", Permission.EDIT_CHARGERS, c -> body(this::createPile)),
-                Endpoint.get("/api/piles/{pileId}", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
-                Endpoint.put("/api/piles/{pileId}/device", Permission.EDIT_CHARGERS,
-                        c -> body(b -> bindDevice(c.param("pileId"), b))),
-                Endpoint.post("/api/piles/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> command(
+                Endpoint.get("/api/chargers/{pileId}/live", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
+                Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> command(
                         c, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
-                Endpoint.post("/api/piles/{pileId}/remote-start", Permission.SEND_COMMANDS,
+                Endpoint.post("/api/chargers/{pileId}/remote-start", Permission.SEND_COMMANDS,
                         c -> body(b -> remoteStart(c, b))),
-                Endpoint.post("/api/piles/{pileId}/remote-stop", Permission.SEND_COMMANDS,
+                Endpoint.post("/api/chargers/{pileId}/remote-stop", Permission.SEND_COMMANDS,
                         c -> body(b -> command(c, "RemoteStopTransaction",
                                 obj().put("transactionId", Json.integer(b, "transactionId", true))))),
-                Endpoint.post("/api/piles/{pileId}/reset", Permission.RESET_CHARGERS,
+                Endpoint.post("/api/chargers/{pileId}/reset", Permission.RESET_CHARGERS,
                         c -> body(b -> reset(c, b))),
-                Endpoint.get("/api/piles/{pileId}/meter-samples", Permission.READ,
+                Endpoint.get("/api/chargers/{pileId}/meter-samples", Permission.READ,
                         c -> parameterOptional("limit", limit -> reply(() -> CompletableFuture.supplyAsync(() -> {
                             try {
                                 return control.telemetry().samplesOf(c.param("pileId"), limit(limit));
@@ -116,84 +106,8 @@ public final class ApiRoutes extends AllDirectives {
 
     // ---- handlers ---------------------------------------------------------------------------------------
 
-    private CompletionStage<?> createPile(JsonNode b) {
-        String pileId = Json.text(b, "pileId", false, 64);
-        if (pileId == null) {
-            pileId = UUID.randomUUID().toString();
-        } else if (!PILE_ID.matcher(pileId).matches()) {
-            throw new BadRequest("pileId", "pileId must be 1-64 characters of [A-Za-z0-9._-]");
-        }
-        String number = Json.text(b, "chargerNumber", true, 64);
-        if (!ChargerDetails.NUMBER.matcher(number).matches()) {
-            throw new BadRequest("chargerNumber", "chargerNumber must be 1-64 characters of [A-Za-z0-9._-]");
-        }
-        String identity = Json.text(b, "identity", false, 48);
-        String id = pileId;
-        var numberRef = control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number);
-        // the number and the device are claimed at once; the pile is created (and bound) only if both hold, and
-        // whatever this request claimed is given back if anything refuses
-        CompletionStage<Result<Boolean>> numberClaim = numberRef.ask(
-                r -> new ChargerNumberEntity.Claim(id, control.clock().instant(), r), askTimeout);
-        CompletionStage<Result<DeviceEntity.Binding>> deviceClaim = identity == null
-                ? CompletableFuture.completedFuture(null)
-                : device(identity).ask(r -> new DeviceEntity.Claim(id, r), askTimeout);
-        return numberClaim.thenCombine(deviceClaim, Claims::new).thenCompose(claims -> {
-            // the device's refusal names the field of this request
-            Result<?> refused = !claims.number().isOk() ? claims.number()
-                    : claims.device() != null && !claims.device().isOk() ? Result.rejected(
-                            claims.device().rejection().status(), "identity", claims.device().rejection().detail())
-                    : null;
-            if (refused != null) {
-                return giveBack(id, number, identity, claims).<Object>thenApply(given -> refused);
-            }
-            return pile(id).<Result<PileView>>ask(r -> new PileCommand.Create(number, identity, r), askTimeout)
-                    .thenCompose(created -> created.isOk() ? CompletableFuture.completedFuture(created)
-                            : giveBack(id, number, identity, claims).<Object>thenApply(given -> created))
-                    // the pile did not answer (stopped, or slow): what it does not hold now is given back
-                    .exceptionallyCompose(failed -> pileView(id).handle((now, unreachable) -> now)
-                            .thenCompose(now -> now != null && now.isOk() ? CompletableFuture.completedFuture(null)
-                                    : giveBack(id, number, identity, claims))
-                            .thenCompose(given -> CompletableFuture.failedFuture(failed)));
-        });
-    }
-
-    /** What a create request claimed: the number (true if newly claimed) and the device (null if none named). */
-    private record Claims(Result<Boolean> number, Result<DeviceEntity.Binding> device) {
-    }
-
-    /**
-     * Compensation of a create that did not go through: the number is released if this request claimed it, the
-     * device if it claimed it and the pile does not hold it (a repeated request for a pile bound before keeps it).
-     * Completes once the device has answered, so that the refusal is answered with the identity free again.
-     */
-    private CompletionStage<?> giveBack(String pileId, String number, String identity, Claims claims) {
-        if (claims.number().isOk() && claims.number().value()) {
-            control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, number)
-                    .tell(new ChargerNumberEntity.Release(pileId, control.clock().instant()));
-        }
-        if (claims.device() == null || !claims.device().isOk()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return pileView(pileId).thenCompose(pile -> pile.isOk() && identity.equals(pile.value().identity())
-                ? CompletableFuture.completedFuture(null)
-                : device(identity).<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Release(pileId, r), askTimeout));
-    }
-
     private CompletionStage<Result<PileView>> pileView(String pileId) {
         return pile(pileId).ask(PileCommand.Get::new, askTimeout);
-    }
-
-    /** Binding saga: claim the identity on its Device entity, attach it to the pile, give it back if the pile refuses. */
-    private CompletionStage<?> bindDevice(String pileId, JsonNode b) {
-        String identity = Json.text(b, "identity", true, 48);
-        var device = device(identity);
-        return pileView(pileId).thenCompose(existing -> !existing.isOk() ? CompletableFuture.completedFuture(existing)
-                : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Claim(pileId, r), askTimeout)
-                        .thenCompose(claimed -> !claimed.isOk() ? CompletableFuture.completedFuture(claimed)
-                                : pile(pileId).<Result<PileView>>ask(r -> new PileCommand.AttachDevice(identity, r), askTimeout)
-                                .thenCompose(attached -> attached.isOk() ? CompletableFuture.completedFuture(attached)
-                                        : device.<Result<DeviceEntity.Binding>>ask(r -> new DeviceEntity.Release(pileId, r),
-                                                askTimeout).thenApply(released -> attached))));
     }
 
     private CompletionStage<?> remoteStart(Call c, JsonNode b) {
@@ -246,10 +160,6 @@ public final class ApiRoutes extends AllDirectives {
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PileCommand> pile(String pileId) {
         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId);
-    }
-
-    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<DeviceEntity.Command> device(String identity) {
-        return control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity);
     }
 
     private static JsonNode payloadOf(JsonNode payload) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * One REST operation: method, path template ({@code /api/piles/{pileId}/reset}), the permission it needs, and its
+ * One REST operation: method, path template ({@code /api/chargers/{pileId}/reset}), the permission it needs, and its
  * handler. The API is a list of these, so that the router, the permission test and the OpenAPI test all read
  * the same list.
  */

@@ -158,6 +158,9 @@ public final class ChargerRoutes extends AllDirectives {
         EntityRef<ChargerNumberEntity.Command> number =
                 control.sharding().entityRefFor(ChargerNumberEntity.ENTITY_KEY, details.chargerNumber());
         Instant now = control.clock().instant();
+        if (create) {
+            return createSaga(pile, pileId, details, mode, origin, number, now);
+        }
         return stationInService(details.stationId())
                 .thenCompose(stationProblem -> stationProblem != null ? done(stationProblem) : pile
                         .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK)
@@ -186,6 +189,43 @@ public final class ChargerRoutes extends AllDirectives {
                                                 .thenCompose(given -> CompletableFuture.failedFuture(failed)));
                                     });
                                 })));
+    }
+
+    /**
+     * A new charger (also {@code mode: direct}, a charger created and bound to its device in one request): there is
+     * no record to read first, so once the station is found in service (a read: a request refused for its station
+     * writes nothing) the number and the device are claimed at once, and the pile is created (with its device) in
+     * one write only if both hold. Whatever this request claimed and the pile does not hold is given back on any
+     * refusal or failure.
+     */
+    private CompletionStage<Result<ChargerView>> createSaga(EntityRef<PileCommand> pile, String pileId,
+                                                           ChargerDetails details, SaveMode mode, Origin origin,
+                                                           EntityRef<ChargerNumberEntity.Command> number, Instant now) {
+        return stationInService(details.stationId()).thenCompose(stationProblem -> stationProblem != null
+                ? done(stationProblem) : claimAndCreate(pile, pileId, details, mode, origin, number, now));
+    }
+
+    private CompletionStage<Result<ChargerView>> claimAndCreate(EntityRef<PileCommand> pile, String pileId,
+                                                               ChargerDetails details, SaveMode mode, Origin origin,
+                                                               EntityRef<ChargerNumberEntity.Command> number, Instant now) {
+        CompletableFuture<Result<Boolean>> claim = number.<Result<Boolean>>ask(
+                        r -> new ChargerNumberEntity.Claim(pileId, now, r), ASK)
+                .thenCompose(c -> c.isOk() || c.rejection().status() != 409 ? done(c)
+                        : repairNumber(number, details.chargerNumber(), pileId, c)).toCompletableFuture();
+        CompletableFuture<Result<ChargerView>> device = reserveDevice(pileId, details.deviceIdentity()).toCompletableFuture();
+        return CompletableFuture.allOf(claim, device).thenCompose(all -> {
+            Result<ChargerView> refused = !claim.join().isOk() ? new Result<>(null, claim.join().rejection())
+                    : device.join();
+            if (refused != null) {
+                return giveBackUnused(pile, pileId, details, number, claim.join()).thenApply(given -> refused);
+            }
+            return pile.<Result<ChargerView>>ask(r -> new PileCommand.SaveDetails(true, details, mode, null, origin, now,
+                            r), ASK)
+                    .thenCompose(saved -> saved.isOk() ? done(saved)
+                            : giveBackUnused(pile, pileId, details, number, claim.join()).thenApply(given -> saved));
+        }).exceptionallyCompose(failed -> giveBackUnused(pile, pileId, details, number,
+                        claim.isDone() && !claim.isCompletedExceptionally() ? claim.join() : Result.rejected(500, null, ""))
+                .thenCompose(given -> CompletableFuture.failedFuture(failed)));
     }
 
     /**

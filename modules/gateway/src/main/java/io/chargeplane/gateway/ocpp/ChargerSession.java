@@ -107,6 +107,15 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private CloseWhenAnswered closeWhenAnswered;
     private final CallDeadline deadline;
     private final ShedLog shedLog;
+    private final io.chargeplane.control.metrics.NodeMetrics metrics;
+    /**
+     * The charger's call being handled, for the metrics: its action (a known one, else "unknown": never a name the
+     * charger made up, which would grow the metric's tags without bound), when it was read, and an outcome that
+     * overrides what the answer's frame type says (shed, timeout). One at a time: calls are handled in turn.
+     */
+    private String callAction;
+    private long callReadAt;
+    private String callOutcome;
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
                                                   OcppSettings settings, ChargerSocket socket,
@@ -128,6 +137,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         super(ctx);
         this.deadline = deadline;
         this.shedLog = shedLog;
+        this.metrics = io.chargeplane.control.metrics.NodeMetrics.get(ctx.getSystem());
         this.timers = timers;
         this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
         this.identity = identity;
@@ -246,7 +256,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             Object next = queue.poll();
             long queued = queuedAt.poll();
             long now = System.nanoTime();
+            callAction = null;
+            callReadAt = queued;
+            callOutcome = null;
             if (next instanceof OversizedIn big) {
+                callAction = "oversized";
                 refuseOversized(big);
             } else if (deadline.tooLate(queued, now)) {
                 shed((String) next, now - queued);
@@ -272,6 +286,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         FrameCodec.Decoded decoded = FrameCodec.decode(text);
         if (decoded instanceof FrameCodec.Ok ok && ok.frame() instanceof Frame.Call call) {
             shedLog.shed(identity, waitedNanos); // counted for the node, logged at most every few seconds
+            callAction = actionName(call.action());
+            callOutcome = "shed";
             send(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
                     "server overloaded: the call waited too long; retry later"));
         } else {
@@ -317,6 +333,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     close(1002, "too many unreadable frames");
                 }
             } else if (bad.answerable()) {
+                callAction = "malformed";
                 send(FrameCodec.callError(bad.messageId(), ErrorCode.FormationViolation, bad.description()));
             } else {
                 getContext().getLog().info("{}: malformed answer {} dropped: {}", identity, bad.messageId(), bad.description());
@@ -345,6 +362,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     private void onCall(Frame.Call call) {
+        callAction = actionName(call.action());
         CallReader.Read read = Ocpp16.READER.read(call);
         if (read instanceof CallReader.Refused refused) {
             send(FrameCodec.callError(call.messageId(), refused.code(), refused.description(), refused.details()));
@@ -466,6 +484,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         String messageId = inFlight;
         inFlight = null;
         shedLog.timedOut(identity, messageId); // counted for the node, logged every few seconds
+        callOutcome = "timeout";
         send(FrameCodec.callError(messageId, ErrorCode.InternalError,
                 "the charger's state could not be updated; retry later"));
         busy = false;
@@ -493,6 +512,16 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
     private void send(String frame) {
         socket.send(frame);
+        if (callAction != null && frame.length() > 2 && (frame.charAt(1) == '3' || frame.charAt(1) == '4')) {
+            metrics.call(callAction, callOutcome != null ? callOutcome : frame.charAt(1) == '3' ? "result" : "error",
+                    System.nanoTime() - callReadAt);
+            callAction = null;
+        }
+    }
+
+    /** The action for the metrics: one this server knows, else "unknown". */
+    private static String actionName(String action) {
+        return Ocpp16.REGISTRY.byName(action).isPresent() ? action : "unknown";
     }
 
     private Instant now() {

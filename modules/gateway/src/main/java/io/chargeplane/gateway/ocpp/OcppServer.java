@@ -69,6 +69,10 @@ public final class OcppServer {
         this.settings = settings;
         this.deadline = CallDeadline.from(settings);
         this.admission = new HandshakeAdmission(settings.concurrentHandshakes(), settings.handshakeQueueTimeout());
+        io.chargeplane.control.metrics.NodeMetrics metrics = io.chargeplane.control.metrics.NodeMetrics.get(system);
+        metrics.gauge("chargeplane.ocpp.connections", "open charger sockets (upgraded or not yet)", connections::get);
+        metrics.gauge("chargeplane.ocpp.sessions", "connected chargers: sockets past the WebSocket upgrade",
+                this::openSessions);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

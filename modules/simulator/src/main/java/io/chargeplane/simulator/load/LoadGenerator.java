@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Several processes (each below the 20,000 open-file limit, each from its own 127.0.0.x) make bigger runs.
  */
 public final class LoadGenerator {
+    /** Chargers the provisioner puts at one station (each station confirms every charger assigned to it). */
+    public static final int CHARGERS_PER_STATION = Provisioner.CHARGERS_PER_STATION;
+
     private final Map<String, String> args;
     private final LatencyBook book = new LatencyBook();
     private final ObjectNode report = OcppJson.MAPPER.createObjectNode();

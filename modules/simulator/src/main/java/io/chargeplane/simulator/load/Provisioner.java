@@ -8,12 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Creates the piles of a load run through the REST API, each bound to its load charger's identity in the same
- * request ({@code POST /api/piles} with {@code identity}): as many operators' connections at once as asked, each a
+ * Creates the chargers of a load run through the REST API, each registered and bound to its load charger's identity
+ * in one request ({@code POST /api/chargers} with {@code mode: direct} and {@code deviceIdentity}), on stations of
+ * {@link #CHARGERS_PER_STATION} chargers created first: as many operators' connections at once as asked, each a
  * thread with its own kept-alive connection, one request at a time ({@link KeepAliveHttp}; the JDK's HttpClient
  * took ~17 % of the machine while the node set chargers up).
  */
 final class Provisioner {
+    /** Chargers per station: a station confirms each charger assigned to it, so one for all would be a hot spot. */
+    static final int CHARGERS_PER_STATION = 500;
     private final String host;
     private final int port;
     private String token;
@@ -49,6 +52,18 @@ final class Provisioner {
         } catch (IOException e) {
             failed.incrementAndGet();
         }
+        try (KeepAliveHttp http = new KeepAliveHttp(host, port)) {
+            for (int k = 0; k * CHARGERS_PER_STATION < identities.size(); k++) {
+                if (!ok(sendRetrying(http, "POST", "/api/stations", "{\"mode\":\"direct\",\"stationId\":\""
+                        + station(identities, k) + "\",\"name\":\"Load depot " + k + "\",\"address\":{\"line1\":"
+                        + "\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,"
+                        + "\"longitude\":10.0,\"timeZone\":\"Europe/Berlin\"}"))) {
+                    failed.incrementAndGet();
+                }
+            }
+        } catch (IOException e) {
+            failed.incrementAndGet();
+        }
         AtomicInteger next = new AtomicInteger();
         List<Thread> operators = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
@@ -56,9 +71,12 @@ final class Provisioner {
                 try (KeepAliveHttp http = new KeepAliveHttp(host, port)) {
                     for (int i = next.getAndIncrement(); i < identities.size(); i = next.getAndIncrement()) {
                         String id = identities.get(i);
-                        // created and bound to its device identity in one request
-                        if (!ok(sendRetrying(http, "POST", "/api/piles", "{\"pileId\":\"" + id
-                                + "\",\"chargerNumber\":\"" + id + "\",\"identity\":\"" + id + "\"}"))) {
+                        // registered and bound to its device identity in one request
+                        if (!ok(sendRetrying(http, "POST", "/api/chargers", "{\"mode\":\"direct\",\"pileId\":\"" + id
+                                + "\",\"chargerNumber\":\"" + id + "\",\"deviceIdentity\":\"" + id
+                                + "\",\"stationId\":\"" + station(identities, i / CHARGERS_PER_STATION)
+                                + "\",\"model\":\"Load AC\",\"maxPowerKw\":22,"
+                                + "\"connectors\":[{\"connectorId\":1,\"type\":\"Type 2\",\"powerKw\":22}]}"))) {
                             failed.incrementAndGet();
                         }
                     }
@@ -73,6 +91,11 @@ final class Provisioner {
             operator.join();
         }
         return failed.get();
+    }
+
+    /** The stations of a run are named after its first charger, so that runs with other prefixes do not share them. */
+    private static String station(List<String> identities, int k) {
+        return "ST-" + identities.get(0) + "-" + k;
     }
 
     private static boolean ok(int status) {
