@@ -43,7 +43,7 @@ public final class ChargePlaneNode implements AutoCloseable {
                          "chargeplane.db.slick-profile", "slick.jdbc.PostgresProfile$",
                          "pekko.projection.jdbc.dialect", "postgres-dialect",
                          // by-tag polls: a plan for the actual offset each time, never a generic one that walks the
-                         // journal by ordering (see docs/benchmarks.md)
+                         // journal by ordering (see docs/benchmarks-history.md)
                          "pekko-persistence-jdbc.shared-databases.slick-read.db.connectionInitSql",
                          "SET plan_cache_mode = force_custom_plan")
                 : Map.of("chargeplane.db.url", Dialect.durableUrl(loaded.getString("chargeplane.db.url")),

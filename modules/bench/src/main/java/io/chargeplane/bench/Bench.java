@@ -33,9 +33,9 @@ import org.HdrHistogram.Recorder;
  * scenario a fresh database, a ChargePlane server process, load-generator processes (each below the
  * open-file limit, each from its own 127.0.0.x), checks that the journal and telemetry hold exactly the rows
  * the run should have produced, measures the generator's own ceiling against an instant-answer stub, and
- * writes everything to docs/benchmarks.md.
+ * writes everything to docs/benchmarks-history.md.
  *
- * <pre>java -jar modules/bench/target/chargeplane-bench.jar [only=idle,storm,...] [scale=0.1] [db=postgres|h2|both] [out=docs/benchmarks.md]</pre>
+ * <pre>java -jar modules/bench/target/chargeplane-bench.jar [only=idle,storm,...] [scale=0.1] [db=postgres|h2|both] [out=docs/benchmarks-history.md]</pre>
  */
 public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -817,7 +817,7 @@ public final class Bench {
     static final String RUN_END = "<!-- latest run: end -->";
 
     private void writeReport() throws Exception {
-        Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks.md"));
+        Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks-history.md"));
         StringBuilder md = new StringBuilder();
         md.append("Produced by `java -jar modules/bench/target/chargeplane-bench.jar")
                 .append(opts.isEmpty() ? "" : " " + String.join(" ", opts.entrySet().stream()

@@ -18,7 +18,7 @@ import java.util.Objects;
  * values, so with a new record per sample each young collection found a fresh record (and its strings and
  * timestamp) for every sampled value of every charger, still referenced from the long-lived pile, and copied them
  * all: at 10,000 chargers with 4 sampled values, about a third of the objects that collection copied
- * (docs/benchmarks.md, eleventh round). A decimal value is kept as its digits and scale, exactly as sent; any other
+ * (docs/benchmarks-history.md, eleventh round). A decimal value is kept as its digits and scale, exactly as sent; any other
  * text is kept as it came.
  */
 final class LatestReadings {

@@ -143,7 +143,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     @Override
     public CommandHandlerWithReply<PileCommand, PileEvent, PileState> commandHandler() {
         // one case that dispatches, not a case per command: the builder's cases (two lambdas and a case object each)
-        // are built for every pile incarnation, ~1.9 KB per pile (docs/benchmarks.md, ninth round)
+        // are built for every pile incarnation, ~1.9 KB per pile (docs/benchmarks-history.md, ninth round)
         return newCommandHandlerWithReplyBuilder().forAnyState().onAnyCommand(this::handle);
     }
 

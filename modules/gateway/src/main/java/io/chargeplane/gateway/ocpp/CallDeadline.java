@@ -12,7 +12,7 @@ import java.time.Duration;
  * Two deadlines, after a circuit breaker. Normally a call is shed once it waited the long one (10 s: its charger
  * has likely given up), so a node that is briefly slow (its first minute, a collection pause, a slow journal
  * write) serves every call, late. A node that shed a call that way is behind for good: at 10,000 calls/s it kept
- * every queue ~10 s long and served every call ~10 s late without ever catching up (docs/benchmarks.md, twelfth
+ * every queue ~10 s long and served every call ~10 s late without ever catching up (docs/benchmarks-history.md, twelfth
  * and thirteenth rounds). So from then on calls are shed once they waited the short deadline (1 s), which drains
  * the queues within seconds, until no call has waited that long for the hold time; then the long deadline is back.
  * A short deadline alone shed ~26,000 calls of a node that was slow only during its first minute at 5,000/s.

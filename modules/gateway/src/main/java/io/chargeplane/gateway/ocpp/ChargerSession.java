@@ -150,7 +150,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     @Override
     public Receive<SessionMessage> createReceive() {
         // one case that dispatches, not a case per message type: the builder's cases (a case object and lambdas
-        // each) are built for every session, i.e. every connected charger (docs/benchmarks.md, ninth round)
+        // each) are built for every session, i.e. every connected charger (docs/benchmarks-history.md, ninth round)
         return newReceiveBuilder().onAnyMessage(this::receive).build();
     }
 
@@ -464,7 +464,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
      * flight (for what is left of that call's timeout): a charger sending once a second arms it about once per
      * timeout instead of once per call. A timer per call (started, then cancelled by the answer) left each call's
      * task in the scheduler's wheel for the whole timeout: in the open-loop mix at 10,000 calls/s, a young
-     * collection had copied 60,796 such tasks and 89,041 scheduler queue nodes (docs/benchmarks.md, eleventh round).
+     * collection had copied 60,796 such tasks and 89,041 scheduler queue nodes (docs/benchmarks-history.md, eleventh round).
      */
     private void watchCall(long delayNanos) {
         watching = true;
