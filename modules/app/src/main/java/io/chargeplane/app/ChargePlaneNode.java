@@ -54,6 +54,14 @@ public final class ChargePlaneNode implements AutoCloseable {
     }
 
     public static ChargePlaneNode start(Config raw) {
+        return start(raw, Clock.systemUTC());
+    }
+
+    /**
+     * With the clock every entity, token and grace period of the node reads time from (tests move a clock of their
+     * own instead of sleeping; Pekko's timers and the sockets' timeouts keep real time).
+     */
+    public static ChargePlaneNode start(Config raw, Clock clock) {
         Config config = resolve(raw);
         Database db = Database.open(config);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("chargeplane.cluster.name"), config);
@@ -62,7 +70,7 @@ public final class ChargePlaneNode implements AutoCloseable {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
-            Control control = Control.start(system, db, Clock.systemUTC());
+            Control control = Control.start(system, db, clock);
             control.accounts().bootstrapAdmin().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Edges edges = Edges.start(system, control, config.getString("chargeplane.http.host"),
                     config.getInt("chargeplane.http.port"));

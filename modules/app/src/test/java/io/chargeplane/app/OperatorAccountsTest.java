@@ -166,10 +166,13 @@ class OperatorAccountsTest {
 
     @Test
     void aTokenExpires(@TempDir Path dir) throws Exception {
-        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of("chargeplane.auth.token-ttl", "2s"))) {
+        MovableClock clock = new MovableClock();
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of("chargeplane.auth.token-ttl", "8h"), clock)) {
             Rest admin = new Rest(node);
             assertEquals(200, admin.get("/api/auth/me").status());
-            Thread.sleep(2_500);
+            clock.advance(java.time.Duration.ofHours(7));
+            assertEquals(200, admin.get("/api/auth/me").status(), "valid for its whole time to live");
+            clock.advance(java.time.Duration.ofHours(1).plusSeconds(1));
             Rest.Reply expired = admin.get("/api/auth/me");
             assertEquals(401, expired.status());
             assertTrue(expired.body().get("detail").asText().contains("expired"));

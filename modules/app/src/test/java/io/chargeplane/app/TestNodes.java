@@ -108,6 +108,11 @@ final class TestNodes {
         return ChargePlaneNode.start(config(db, overrides));
     }
 
+    /** A node whose time is {@code clock}'s: a test moves it instead of sleeping. */
+    static ChargePlaneNode start(Db db, Map<String, Object> overrides, java.time.Clock clock) {
+        return ChargePlaneNode.start(config(db, overrides), clock);
+    }
+
     static URI ocpp(ChargePlaneNode node) {
         return URI.create("ws://127.0.0.1:" + node.ocppPort() + "/ocpp");
     }
