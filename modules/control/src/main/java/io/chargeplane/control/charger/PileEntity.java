@@ -89,6 +89,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private String remoteAddress;
     private Instant lastSeen;
     private final LatestReadings latest;
+    /** How often a charger's skewed clock is reported again while it stays skewed. */
+    private static final java.time.Duration CLOCK_SKEW_REPEAT = java.time.Duration.ofHours(1);
     private final io.chargeplane.control.metrics.NodeMetrics metrics;
     private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
     private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
@@ -561,7 +563,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         List<PileEvent> events = new ArrayList<>();
         events.add(new PileEvent.ConnectorStatusChanged(st.connectorId(), status, errorCode, st.info(),
                 st.vendorErrorCode(), st.timestamp(), c.receivedAt()));
-        clockAlert(events, st.timestamp(), c, null);
+        clockAlert(s, events, st.timestamp(), c, null);
         return Effect().persist(events).thenReply(c.replyTo(), ns -> answer);
     }
 
@@ -604,7 +606,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     txId, c.receivedAt()));
         }
         violationAlerts(events, c, txId);
-        clockAlert(events, st.timestamp(), c, txId);
+        clockAlert(s, events, st.timestamp(), c, txId);
         OcppAnswer answer = result(c, new Core.StartTransactionResponse(info, txId));
         return Effect().persist(events).thenRun(ns -> {
             forgetEnded(s, ns);
@@ -646,7 +648,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         if (!events.isEmpty()) {
             violationAlerts(events, c, txId);
-            clockAlert(events, st.timestamp(), c, txId);
+            clockAlert(s, events, st.timestamp(), c, txId);
         }
         DataTypes.IdTagInfo info = st.idTag() == null ? null : idTagInfo(c);
         String answer = FrameCodec.callResult(c.messageId(), new Core.StopTransactionResponse(info));
@@ -693,7 +695,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             }
         }
         violationAlerts(events, c, tx);
-        clockAlert(events, newest, c, tx);
+        clockAlert(s, events, newest, c, tx);
         String answer = FrameCodec.callResult(c.messageId(), new Core.MeterValuesResponse());
         if (events.isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
@@ -722,8 +724,14 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
     }
 
-    private void clockAlert(List<PileEvent> events, Instant chargerTime, PileCommand.FromCharger c, Integer txId) {
-        if (chargerTime != null && chargerTime.isAfter(c.receivedAt().plus(services.settings().clockSkewTolerance()))) {
+    /**
+     * A charger whose clock is ahead is reported once an hour, not on every call that carries its time: a wrong clock
+     * would otherwise write an alert to the journal with every MeterValues.
+     */
+    private void clockAlert(PileState s, List<PileEvent> events, Instant chargerTime, PileCommand.FromCharger c,
+                            Integer txId) {
+        if (chargerTime != null && chargerTime.isAfter(c.receivedAt().plus(services.settings().clockSkewTolerance()))
+                && !s.alertedSince("CLOCK_SKEW", c.receivedAt().minus(CLOCK_SKEW_REPEAT))) {
             events.add(new PileEvent.AlertRaised("CLOCK_SKEW", "charger time " + chargerTime + " is ahead of server time "
                     + c.receivedAt() + "; ordering uses the time of receipt", txId, c.receivedAt()));
         }

@@ -34,6 +34,11 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
     public record Alert(String kind, String detail, Integer transactionId, Instant at) {
     }
 
+    /** Whether an alert of {@code kind} was raised at or after {@code since} (among the alerts kept). */
+    public boolean alertedSince(String kind, Instant since) {
+        return alerts.stream().anyMatch(a -> a.kind().equals(kind) && !a.at().isBefore(since));
+    }
+
     public static PileState empty() {
         return new PileState(null, null, null, null, Map.of(), Map.of(), List.of(), Map.of(), List.of(), List.of(),
                 null, null, Map.of(), List.of(), ChargerRecord.NONE);

@@ -145,6 +145,17 @@ class PileEntityTest {
     }
 
     @Test
+    void aChargerClockAheadIsReportedOnceAnHourNotOnEveryMeterValues() {
+        int tx = answer(start(1, 0)).get("transactionId").asInt();
+        Instant ahead = Instant.now().plus(Duration.ofDays(3650));
+        for (int i = 0; i < 5; i++) {
+            answer(new Core.MeterValuesRequest(1, tx, List.of(new DataTypes.MeterValue(ahead.plusSeconds(i), List.of(
+                    new DataTypes.SampledValue(String.valueOf(100 * i), null, null, null, null, null, null))))));
+        }
+        assertEquals(1, kit.getState().alerts().stream().filter(a -> a.kind().equals("CLOCK_SKEW")).count());
+    }
+
+    @Test
     void aCommandIsSentToTheSessionAndItsAnswerCompletesIt() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
