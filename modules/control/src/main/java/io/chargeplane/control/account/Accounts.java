@@ -87,11 +87,14 @@ public final class Accounts {
                         // a lockout ends the account's sessions too: whoever guesses at its password may hold one
                         return account(key).<Result<AccountEntity.AccountView>>ask(
                                         r -> new AccountEntity.LoginFailed(now, r), ASK)
-                                .thenApplyAsync(v -> v.value() != null && v.value().lockedUntil() != null
-                                        ? Result.<LoggedIn>rejected(423, null, "account locked after repeated failed "
-                                                + "logins until " + revokingAll(key, v).value().lockedUntil())
-                                        : Result.<LoggedIn>rejected(401, null, "unknown user name or wrong password"),
-                                        blocking);
+                                .thenApplyAsync(v -> {
+                                    if (v.value() == null || v.value().lockedUntil() == null) {
+                                        return Result.<LoggedIn>rejected(401, null, "unknown user name or wrong password");
+                                    }
+                                    revokingAll(key, v);
+                                    return Result.<LoggedIn>rejected(423, null, "account locked after repeated failed "
+                                            + "logins until " + v.value().lockedUntil());
+                                }, blocking);
                     }
                     account(key).tell(new AccountEntity.LoginSucceeded(now));
                     TokenStore.Issued t = sql(() -> tokens.issue(key, cred.role(), now, settings.tokenTtl()));

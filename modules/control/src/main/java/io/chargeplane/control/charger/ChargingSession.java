@@ -8,17 +8,17 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
                               Long meterStop, Instant stoppedAt, String stopReason, Long energyWh, String endedBy,
                               Long suspectStartRegisterWh) {
 
+    /** A register that went backwards: the session counts 0 Wh, and operators should look at the meter. */
+    public boolean meterWentBackwards(long meterStop) {
+        return meterStop < meterStart && (suspectStartRegisterWh == null || meterStop < suspectStartRegisterWh);
+    }
+
     /**
      * Energy billed up to {@code meterStop}. A start reading of 0 after the connector's register had shown
      * {@code suspectStartRegisterWh} is suspect: if the stop reading is still above that register, the
      * register was not really lost and the energy counts from it, not from 0 (which would bill the whole
      * register).
      */
-    /** A register that went backwards: the session counts 0 Wh, and operators should look at the meter. */
-    public boolean meterWentBackwards(long meterStop) {
-        return meterStop < meterStart && (suspectStartRegisterWh == null || meterStop < suspectStartRegisterWh);
-    }
-
     public long energyTo(long meterStop) {
         if (suspectStartRegisterWh != null && meterStop >= suspectStartRegisterWh) {
             return meterStop - suspectStartRegisterWh;

@@ -55,6 +55,9 @@ public final class ChargerRoutes extends AllDirectives {
     /** An import's answer may take this long; below the HTTP server's idle-timeout (120 s), which would close first. */
     private static final java.time.Duration IMPORT_TIMEOUT = java.time.Duration.ofSeconds(110);
 
+    /** A number claim that failed: nothing to give back. */
+    private static final Result<Boolean> NOT_CLAIMED = Result.rejected(503, "chargerNumber", "not claimed");
+
     private final Control control;
 
     private final Duration orphanGrace;
@@ -224,7 +227,7 @@ public final class ChargerRoutes extends AllDirectives {
                     .thenCompose(saved -> saved.isOk() ? done(saved)
                             : giveBackUnused(pile, pileId, details, number, claim.join()).thenApply(given -> saved));
         }).exceptionallyCompose(failed -> giveBackUnused(pile, pileId, details, number,
-                        claim.isDone() && !claim.isCompletedExceptionally() ? claim.join() : Result.rejected(500, null, ""))
+                        claim.isCompletedExceptionally() ? NOT_CLAIMED : claim.join())
                 .thenCompose(given -> CompletableFuture.failedFuture(failed)));
     }
 
