@@ -1,10 +1,10 @@
 package io.chargeplane.control.charger;
 
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.chargeplane.control.CborSerializable;
-import io.chargeplane.ocpp.OcppRequest;
-import io.chargeplane.ocpp.Violation;
-import io.chargeplane.ocpp.v16.DataTypes;
+import io.chargeplane.control.charger.language.Authorization;
+import io.chargeplane.control.charger.language.ChargerOperation;
+import io.chargeplane.control.charger.language.ChargerReply;
+import io.chargeplane.control.charger.language.ChargerReport;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,22 +31,25 @@ public sealed interface PileCommand extends CborSerializable {
     }
 
     /**
-     * A validated call from the charger. {@code idTagInfo} is the authorization of the call's idTag (Start /
-     * Stop), looked up by the session; {@code tolerated} the schema details a billing message broke.
+     * A report from the charger, read and checked by its protocol adapter; {@code callId} ties the reply to the call.
+     * {@code authorization} is that of the report's id tag (session start / end), looked up by the session;
+     * {@code tolerated} the schema details a billing message broke.
      */
-    record FromCharger(String identity, String messageId,
-                       @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) OcppRequest request,
-                       List<Violation> tolerated, DataTypes.IdTagInfo idTagInfo, Instant receivedAt,
-                       ActorRef<SessionMessage> session, ActorRef<OcppAnswer> replyTo) implements PileCommand {
+    record FromCharger(String identity, String callId, ChargerReport report, List<ChargerReport.Tolerated> tolerated,
+                       Authorization authorization, Instant receivedAt, ActorRef<SessionMessage> session,
+                       ActorRef<ChargerReply.ToCall> replyTo) implements PileCommand {
     }
 
-    /** The charger's CALLRESULT ({@code errorCode} null) or CALLERROR to a call the pile sent. */
-    record ChargerAnswered(String messageId, String payloadJson, String errorCode, String errorDescription,
-                           Instant receivedAt) implements PileCommand {
+    /**
+     * How the charger answered the command {@code commandId}, as its adapter read it: {@code responseJson} the
+     * answer (null when none came), {@code failure} why the command failed (null when it was answered).
+     */
+    record ChargerAnswered(String commandId, String responseJson, String failure, Instant receivedAt)
+            implements PileCommand {
     }
 
-    /** Operator: queue a server-to-charger call; the reply comes when the charger answered or the call failed. */
-    record SubmitCommand(String action, String payloadJson, io.chargeplane.control.Origin origin,
+    /** Operator: queue an operation; the reply comes when the charger answered or the command failed. */
+    record SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin,
                          ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) implements PileCommand {
     }
 

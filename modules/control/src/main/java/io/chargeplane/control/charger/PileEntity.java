@@ -1,24 +1,16 @@
 package io.chargeplane.control.charger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeplane.control.ControlServices;
 import io.chargeplane.control.Result;
+import io.chargeplane.control.charger.language.Authorization;
+import io.chargeplane.control.charger.language.ChargerOperation;
+import io.chargeplane.control.charger.language.ChargerReply;
+import io.chargeplane.control.charger.language.ChargerReport;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.review.ReviewRules;
 import io.chargeplane.control.review.SaveMode;
 import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.telemetry.MeterSample;
-import io.chargeplane.ocpp.CallReader;
-import io.chargeplane.ocpp.ErrorCode;
-import io.chargeplane.ocpp.FrameCodec;
-import io.chargeplane.ocpp.OcppJson;
-import io.chargeplane.ocpp.OcppRequest;
-import io.chargeplane.ocpp.Violation;
-import io.chargeplane.ocpp.v16.Core;
-import io.chargeplane.ocpp.v16.DataTypes;
-import io.chargeplane.ocpp.v16.FirmwareManagement;
-import io.chargeplane.ocpp.v16.Ocpp16;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -442,71 +434,65 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onFromCharger(PileState s, PileCommand.FromCharger c) {
         if (!s.exists() || !c.identity().equals(s.identity())) {
-            if (c.request() instanceof Core.BootNotificationRequest) {
+            if (c.report() instanceof ChargerReport.BootReported) {
                 // logged once per boot, not per refused call (a swapped-out device may keep calling)
-                ctx.getLog().info("pile {}: BootNotification from {} refused: {}", pileId, c.identity(),
+                ctx.getLog().info("pile {}: boot of {} refused: {}", pileId, c.identity(),
                         !s.exists() ? "no such pile" : "the pile is bound to " + s.identity());
                 // reserved by a binding that waits for review, or a device swapped out: not (or no longer) accepted
-                DataTypes.RegistrationStatus status = "Pending".equals(services.settings().unknownBootStatus())
-                        ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
-                return Effect().reply(c.replyTo(), new OcppAnswer(c.messageId(), FrameCodec.callResult(c.messageId(),
-                        new Core.BootNotificationResponse(status, c.receivedAt(),
-                                (int) services.settings().heartbeatInterval().toSeconds()))));
+                return Effect().reply(c.replyTo(), answer(c, new ChargerReply.BootAnswer(
+                        "Pending".equals(services.settings().unknownBootStatus())
+                                ? ChargerReply.Registration.PENDING : ChargerReply.Registration.REJECTED,
+                        c.receivedAt(), heartbeatSeconds())));
             }
-            return Effect().reply(c.replyTo(), error(c, ErrorCode.SecurityError,
+            return Effect().reply(c.replyTo(), refusal(c, ChargerReply.Reason.NOT_BOUND,
                     "identity " + c.identity() + " is not bound to this charger"));
         }
         adopt(c.session(), false);
         lastSeen = c.receivedAt();
         refreshPresence(c.receivedAt());
-        OcppRequest r = c.request();
-        if (r instanceof Core.BootNotificationRequest boot) {
-            return onBoot(s, c, boot);
-        } else if (r instanceof Core.StatusNotificationRequest status) {
-            return onStatus(s, c, status);
-        } else if (r instanceof Core.StartTransactionRequest start) {
-            return onStart(s, c, start);
-        } else if (r instanceof Core.StopTransactionRequest stop) {
-            return onStop(s, c, stop);
-        } else if (r instanceof Core.MeterValuesRequest mv) {
+        ChargerReport r = c.report();
+        if (r instanceof ChargerReport.MeterReported mv) { // by far the most frequent
             return onMeterValues(s, c, mv);
-        } else if (r instanceof FirmwareManagement.FirmwareStatusNotificationRequest fw) {
-            String status = fw.status().wire();
-            return persistIfChanged(c, Objects.equals(status, s.firmwareStatus()) ? null
-                    : new PileEvent.FirmwareStatusChanged(status, c.receivedAt()),
-                    new FirmwareManagement.FirmwareStatusNotificationResponse());
-        } else if (r instanceof FirmwareManagement.DiagnosticsStatusNotificationRequest d) {
-            String status = d.status().wire();
-            return persistIfChanged(c, Objects.equals(status, s.diagnosticsStatus()) ? null
-                    : new PileEvent.DiagnosticsStatusChanged(status, c.receivedAt()),
-                    new FirmwareManagement.DiagnosticsStatusNotificationResponse());
-        } else if (r instanceof Core.AuthorizeRequest) {
-            return Effect().reply(c.replyTo(), result(c, new Core.AuthorizeResponse(idTagInfo(c))));
-        } else if (r instanceof Core.HeartbeatRequest) {
-            return Effect().reply(c.replyTo(), result(c, new Core.HeartbeatResponse(now())));
+        } else if (r instanceof ChargerReport.StatusReported status) {
+            return onStatus(s, c, status);
+        } else if (r instanceof ChargerReport.SessionStartReported start) {
+            return onStart(s, c, start);
+        } else if (r instanceof ChargerReport.SessionEndReported stop) {
+            return onStop(s, c, stop);
+        } else if (r instanceof ChargerReport.BootReported boot) {
+            return onBoot(s, c, boot);
+        } else if (r instanceof ChargerReport.FirmwareStatusReported fw) {
+            return persistIfChanged(c, Objects.equals(fw.status(), s.firmwareStatus()) ? null
+                    : new PileEvent.FirmwareStatusChanged(fw.status(), c.receivedAt()));
+        } else if (r instanceof ChargerReport.DiagnosticsStatusReported d) {
+            return persistIfChanged(c, Objects.equals(d.status(), s.diagnosticsStatus()) ? null
+                    : new PileEvent.DiagnosticsStatusChanged(d.status(), c.receivedAt()));
         }
-        return Effect().reply(c.replyTo(), error(c, ErrorCode.NotSupported, "not handled by the charger entity"));
+        return Effect().reply(c.replyTo(), refusal(c, ChargerReply.Reason.NOT_SUPPORTED,
+                "not handled by the charger entity"));
     }
 
-    private ReplyEffect<PileEvent, PileState> persistIfChanged(PileCommand.FromCharger c, PileEvent event,
-                                                               Object response) {
-        OcppAnswer answer = result(c, response);
+    private ReplyEffect<PileEvent, PileState> persistIfChanged(PileCommand.FromCharger c, PileEvent event) {
+        ChargerReply.ToCall answer = answer(c, ChargerReply.ACKNOWLEDGED);
         if (event == null) {
             return Effect().reply(c.replyTo(), answer);
         }
         return Effect().persist(event).thenReply(c.replyTo(), ns -> answer);
     }
 
+    private int heartbeatSeconds() {
+        return (int) services.settings().heartbeatInterval().toSeconds();
+    }
+
     private ReplyEffect<PileEvent, PileState> onBoot(PileState s, PileCommand.FromCharger c,
-                                                     Core.BootNotificationRequest boot) {
+                                                     ChargerReport.BootReported boot) {
         List<PileEvent> events = new ArrayList<>();
-        String serial = boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber()
-                : boot.chargeBoxSerialNumber();
+        String serial = boot.serialNumber();
         PileState.BootInfo was = s.boot();
-        if (was == null || !Objects.equals(was.vendor(), boot.chargePointVendor())
-                || !Objects.equals(was.model(), boot.chargePointModel()) || !Objects.equals(was.serialNumber(), serial)
+        if (was == null || !Objects.equals(was.vendor(), boot.vendor())
+                || !Objects.equals(was.model(), boot.model()) || !Objects.equals(was.serialNumber(), serial)
                 || !Objects.equals(was.firmwareVersion(), boot.firmwareVersion())) {
-            events.add(new PileEvent.BootInfoChanged(boot.chargePointVendor(), boot.chargePointModel(), serial,
+            events.add(new PileEvent.BootInfoChanged(boot.vendor(), boot.model(), serial,
                     boot.firmwareVersion(), c.receivedAt()));
             if (was != null && was.serialNumber() != null && !was.serialNumber().equals(serial)) {
                 events.add(new PileEvent.AlertRaised("SERIAL_NUMBER_CHANGED",
@@ -516,9 +502,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         for (ChargingSession open : s.sessions().values()) {
             events.addAll(closeByServer(open, "Reboot", "REBOOT", c.receivedAt()));
         }
-        var response = new Core.BootNotificationResponse(DataTypes.RegistrationStatus.ACCEPTED, now(),
-                (int) services.settings().heartbeatInterval().toSeconds());
-        OcppAnswer answer = result(c, response);
+        ChargerReply.ToCall answer = answer(c, new ChargerReply.BootAnswer(ChargerReply.Registration.ACCEPTED, now(),
+                heartbeatSeconds()));
         if (events.isEmpty()) {
             return Effect().reply(c.replyTo(), answer);
         }
@@ -549,28 +534,25 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private ReplyEffect<PileEvent, PileState> onStatus(PileState s, PileCommand.FromCharger c,
-                                                       Core.StatusNotificationRequest st) {
+                                                       ChargerReport.StatusReported st) {
         PileState.Connector was = s.connectors().get(st.connectorId());
-        String status = st.status().wire();
-        String errorCode = st.errorCode().wire();
-        OcppAnswer answer = result(c, new Core.StatusNotificationResponse());
-        if (was != null && was.status().equals(status) && was.errorCode().equals(errorCode)
+        ChargerReply.ToCall answer = answer(c, ChargerReply.ACKNOWLEDGED);
+        if (was != null && was.status().equals(st.status()) && was.errorCode().equals(st.errorCode())
                 && Objects.equals(was.info(), st.info()) && Objects.equals(was.vendorErrorCode(), st.vendorErrorCode())) {
             return Effect().reply(c.replyTo(), answer);
         }
         List<PileEvent> events = new ArrayList<>();
-        events.add(new PileEvent.ConnectorStatusChanged(st.connectorId(), status, errorCode, st.info(),
+        events.add(new PileEvent.ConnectorStatusChanged(st.connectorId(), st.status(), st.errorCode(), st.info(),
                 st.vendorErrorCode(), st.timestamp(), c.receivedAt()));
         clockAlert(s, events, st.timestamp(), c, null);
         return Effect().persist(events).thenReply(c.replyTo(), ns -> answer);
     }
 
     private ReplyEffect<PileEvent, PileState> onStart(PileState s, PileCommand.FromCharger c,
-                                                      Core.StartTransactionRequest st) {
-        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStart(), st.timestamp());
+                                                      ChargerReport.SessionStartReported st) {
+        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStartWh(), st.startedAt());
         if (same != null) {
-            return Effect().reply(c.replyTo(),
-                    result(c, new Core.StartTransactionResponse(idTagInfo(c), same.transactionId())));
+            return Effect().reply(c.replyTo(), startAnswer(c, same.transactionId()));
         }
         ctx.pipeToSelf(services.transactionIds().next(), (id, failure) ->
                 new PileCommand.StartIdAllocated(c, id, failure == null ? null : String.valueOf(failure.getMessage())));
@@ -580,13 +562,12 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private ReplyEffect<PileEvent, PileState> onStartIdAllocated(PileState s, PileCommand.StartIdAllocated a) {
         PileCommand.FromCharger c = a.call();
         if (a.failure() != null) {
-            return Effect().reply(c.replyTo(), error(c, ErrorCode.InternalError, "cannot allocate a transaction id"));
+            return Effect().reply(c.replyTo(), refusal(c, ChargerReply.Reason.INTERNAL, "cannot allocate a transaction id"));
         }
-        Core.StartTransactionRequest st = (Core.StartTransactionRequest) c.request();
-        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStart(), st.timestamp());
+        ChargerReport.SessionStartReported st = (ChargerReport.SessionStartReported) c.report();
+        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStartWh(), st.startedAt());
         if (same != null) { // a retry overtook the allocation: the id just drawn stays unused
-            return Effect().reply(c.replyTo(),
-                    result(c, new Core.StartTransactionResponse(idTagInfo(c), same.transactionId())));
+            return Effect().reply(c.replyTo(), startAnswer(c, same.transactionId()));
         }
         int txId = a.transactionId();
         List<PileEvent> events = new ArrayList<>();
@@ -594,18 +575,18 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (stale != null) {
             events.addAll(closeByServer(stale, "Superseded", "SUPERSEDED", c.receivedAt()));
         }
-        DataTypes.IdTagInfo info = idTagInfo(c);
-        events.add(new PileEvent.SessionStarted(txId, st.connectorId(), st.idTag(), info.status().wire(),
-                st.meterStart(), st.timestamp(), c.receivedAt(), st.reservationId()));
+        events.add(new PileEvent.SessionStarted(txId, st.connectorId(), st.idTag(),
+                authorization(c).status().label(), st.meterStartWh(), st.startedAt(), c.receivedAt(),
+                st.reservationId()));
         Long previous = s.lastRegisterWh().get(st.connectorId());
-        if (st.meterStart() == 0 && previous != null && previous > 0) {
+        if (st.meterStartWh() == 0 && previous != null && previous > 0) {
             events.add(new PileEvent.AlertRaised("START_READING_ZERO", "meterStart 0 after a register of "
                     + previous + " Wh: energy is counted from " + previous + " Wh unless the register was reset",
                     txId, c.receivedAt()));
         }
         violationAlerts(events, c, txId);
-        clockAlert(s, events, st.timestamp(), c, txId);
-        OcppAnswer answer = result(c, new Core.StartTransactionResponse(info, txId));
+        clockAlert(s, events, st.startedAt(), c, txId);
+        ChargerReply.ToCall answer = startAnswer(c, txId);
         return Effect().persist(events).thenRun(ns -> {
             forgetEnded(s, ns);
             lastCheckpoint.put(txId, c.receivedAt());
@@ -613,19 +594,19 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private ReplyEffect<PileEvent, PileState> onStop(PileState s, PileCommand.FromCharger c,
-                                                     Core.StopTransactionRequest st) {
+                                                     ChargerReport.SessionEndReported st) {
         int txId = st.transactionId();
         List<PileEvent> events = new ArrayList<>();
-        String reason = st.reason() == null ? "Local" : st.reason().wire();
+        String reason = st.reason() == null ? "Local" : st.reason();
         ChargingSession open = s.sessions().get(txId);
         ChargingSession ended = open == null ? s.endedSession(txId) : null;
         boolean storeData;
         if (open != null || (ended != null && ended.endedByServer())) {
             ChargingSession base = open != null ? open : ended;
-            events.add(new PileEvent.SessionEnded(txId, st.meterStop(), st.timestamp(), reason,
-                    base.energyTo(st.meterStop()), "CHARGER", c.receivedAt()));
-            if (base.meterWentBackwards(st.meterStop())) {
-                events.add(new PileEvent.AlertRaised("METER_ANOMALY", "meterStop " + st.meterStop()
+            events.add(new PileEvent.SessionEnded(txId, st.meterStopWh(), st.stoppedAt(), reason,
+                    base.energyTo(st.meterStopWh()), "CHARGER", c.receivedAt()));
+            if (base.meterWentBackwards(st.meterStopWh())) {
+                events.add(new PileEvent.AlertRaised("METER_ANOMALY", "meterStop " + st.meterStopWh()
                         + " Wh is below meterStart " + base.meterStart() + " Wh: the session is recorded with 0 Wh; "
                         + "check the meter (replaced, reset or faulty)", txId, c.receivedAt()));
             }
@@ -638,7 +619,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         } else if (ended != null || s.unknownStopRecorded(txId)) {
             storeData = false; // the same StopTransaction again: stop once
         } else {
-            events.add(new PileEvent.UnknownStopRecorded(txId, st.meterStop(), st.timestamp(), reason, st.idTag(),
+            events.add(new PileEvent.UnknownStopRecorded(txId, st.meterStopWh(), st.stoppedAt(), reason, st.idTag(),
                     c.receivedAt()));
             events.add(new PileEvent.AlertRaised("UNKNOWN_TRANSACTION_STOPPED", "StopTransaction for transaction "
                     + txId + " which this server never started; answered normally", txId, c.receivedAt()));
@@ -646,13 +627,12 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         if (!events.isEmpty()) {
             violationAlerts(events, c, txId);
-            clockAlert(s, events, st.timestamp(), c, txId);
+            clockAlert(s, events, st.stoppedAt(), c, txId);
         }
-        DataTypes.IdTagInfo info = st.idTag() == null ? null : idTagInfo(c);
-        String answer = FrameCodec.callResult(c.messageId(), new Core.StopTransactionResponse(info));
+        ChargerReply.ToCall answer = answer(c, new ChargerReply.SessionEndAnswer(
+                st.idTag() == null ? null : authorization(c)));
         int connector = open != null ? open.connectorId() : ended != null ? ended.connectorId() : 0;
-        List<MeterSample> samples = storeData
-                ? MeterReadings.samples(pileId, connector, txId, st.transactionData(), c.receivedAt()) : List.of();
+        List<MeterSample> samples = storeData ? placed(st.readings(), connector, txId) : List.of();
         if (events.isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
         }
@@ -662,10 +642,25 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }).thenNoReply();
     }
 
+    /**
+     * A session's readings belong to the connector the pile knows the session on (a StopTransaction names none);
+     * the adapter placed them on the whole charger.
+     */
+    private static List<MeterSample> placed(List<MeterSample> readings, int connector, int txId) {
+        if (readings.isEmpty() || readings.get(0).connectorId() == connector) {
+            return readings;
+        }
+        List<MeterSample> out = new ArrayList<>(readings.size());
+        for (MeterSample r : readings) {
+            out.add(new MeterSample(r.pileId(), connector, txId, r.sampledAt(), r.receivedAt(), r.measurand(),
+                    r.phase(), r.location(), r.unit(), r.context(), r.format(), r.value(), r.number()));
+        }
+        return out;
+    }
+
     private ReplyEffect<PileEvent, PileState> onMeterValues(PileState s, PileCommand.FromCharger c,
-                                                            Core.MeterValuesRequest mv) {
-        List<MeterSample> samples = MeterReadings.samples(pileId, mv.connectorId(), mv.transactionId(),
-                mv.meterValue(), c.receivedAt());
+                                                            ChargerReport.MeterReported mv) {
+        List<MeterSample> samples = mv.readings();
         List<PileEvent> events = new ArrayList<>();
         Instant newest = null;
         for (MeterSample sample : samples) {
@@ -694,7 +689,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         violationAlerts(events, c, tx);
         clockAlert(s, events, newest, c, tx);
-        String answer = FrameCodec.callResult(c.messageId(), new Core.MeterValuesResponse());
+        ChargerReply.ToCall answer = answer(c, ChargerReply.ACKNOWLEDGED);
         if (events.isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
         }
@@ -702,23 +697,19 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     /** Answers only once the samples are committed to the telemetry table. */
-    private void writeThenAnswer(List<MeterSample> samples, PileCommand.FromCharger c, String answer) {
-        ActorRef<OcppAnswer> replyTo = c.replyTo();
+    private void writeThenAnswer(List<MeterSample> samples, PileCommand.FromCharger c, ChargerReply.ToCall answer) {
+        ActorRef<ChargerReply.ToCall> replyTo = c.replyTo();
         if (samples.isEmpty()) {
-            replyTo.tell(new OcppAnswer(c.messageId(), answer));
+            replyTo.tell(answer);
             return;
         }
-        services.telemetry().write(samples, failure -> replyTo.tell(failure == null
-                ? new OcppAnswer(c.messageId(), answer)
-                : error(c, ErrorCode.InternalError, "meter values could not be stored")));
+        services.telemetry().write(samples, failure -> replyTo.tell(failure == null ? answer
+                : refusal(c, ChargerReply.Reason.INTERNAL, "meter values could not be stored")));
     }
 
     private void violationAlerts(List<PileEvent> events, PileCommand.FromCharger c, Integer txId) {
-        for (Violation v : c.tolerated()) {
-            String kind = "format".equals(v.keyword()) ? "TIMESTAMP_WITHOUT_OFFSET" : "SCHEMA_VIOLATION_TOLERATED";
-            String action = Ocpp16.REGISTRY.forRequest(c.request()).name();
-            events.add(new PileEvent.AlertRaised(kind, action + " " + v.path() + ": " + v.message(), txId,
-                    c.receivedAt()));
+        for (ChargerReport.Tolerated v : c.tolerated()) {
+            events.add(new PileEvent.AlertRaised(v.kind(), v.detail(), txId, c.receivedAt()));
         }
     }
 
@@ -741,13 +732,15 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), notFound());
         }
-        // the action and its payload were checked at the edge (REST): a caller's bad input never reaches the pile
+        // the operation was checked at the edge (REST): a caller's bad input never reaches the pile
         String id = UUID.randomUUID().toString();
-        return Effect().persist(new PileEvent.CommandAccepted(id, c.action(), c.payloadJson(), now(), c.origin()))
+        ChargerOperation op = c.operation();
+        return Effect().persist(new PileEvent.CommandAccepted(id, op.name(), OperationJson.parameters(op), now(),
+                        c.origin()))
                 .thenRun(ns -> {
-                    metrics.command(c.action(), "accepted");
+                    metrics.command(op.name(), "accepted");
                     waiters.put(id, c.replyTo());
-                    unsent.put(id, new SessionMessage.SendCall(id, c.action(), c.payloadJson()));
+                    unsent.put(id, new SessionMessage.SendCall(id, op));
                     timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id),
                             services.settings().commandTimeout());
                     sendNextCommand();
@@ -761,43 +754,19 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return;
         }
         SessionMessage.SendCall next = unsent.values().iterator().next();
-        unsent.remove(next.messageId());
-        inFlight = next.messageId();
+        unsent.remove(next.commandId());
+        inFlight = next.commandId();
         session.tell(next);
     }
 
     private ReplyEffect<PileEvent, PileState> onChargerAnswered(PileState s, PileCommand.ChargerAnswered a) {
-        CommandResult open = s.openCommands().get(a.messageId());
-        if (open == null || !a.messageId().equals(inFlight)) {
-            ctx.getLog().info("pile {}: answer to unknown call {} dropped", pileId, a.messageId());
+        if (!s.openCommands().containsKey(a.commandId()) || !a.commandId().equals(inFlight)) {
+            ctx.getLog().info("pile {}: answer to unknown command {} dropped", pileId, a.commandId());
             return Effect().noReply();
         }
-        String outcome;
-        String response = null;
-        String reason = null;
-        if (a.errorCode() != null) {
-            outcome = CommandResult.FAILED;
-            reason = "charger answered CALLERROR " + a.errorCode() + ": " + a.errorDescription();
-        } else {
-            JsonNode payload;
-            try {
-                payload = OcppJson.MAPPER.readTree(a.payloadJson());
-            } catch (JsonProcessingException e) {
-                payload = null;
-            }
-            CallReader.Read read = payload == null ? null
-                    : Ocpp16.READER.readResult(Ocpp16.action(open.action()), payload);
-            if (read instanceof CallReader.Answered) {
-                outcome = CommandResult.ANSWERED;
-                response = a.payloadJson();
-            } else {
-                outcome = CommandResult.FAILED;
-                reason = "invalid answer from charger: " + (read instanceof CallReader.Refused r
-                        ? r.code() + " " + r.description() : "not JSON");
-                response = a.payloadJson();
-            }
-        }
-        return complete(s, a.messageId(), outcome, response, reason);
+        return a.failure() == null
+                ? complete(s, a.commandId(), CommandResult.ANSWERED, a.responseJson(), null)
+                : complete(s, a.commandId(), CommandResult.FAILED, a.responseJson(), a.failure());
     }
 
     private ReplyEffect<PileEvent, PileState> onCommandTimedOut(PileState s, PileCommand.CommandTimedOut t) {
@@ -853,17 +822,21 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         return Result.rejected(404, null, "pile " + pileId + " does not exist");
     }
 
-    private static DataTypes.IdTagInfo idTagInfo(PileCommand.FromCharger c) {
-        return c.idTagInfo() != null ? c.idTagInfo()
-                : new DataTypes.IdTagInfo(DataTypes.AuthorizationStatus.INVALID, null, null);
+    private static Authorization authorization(PileCommand.FromCharger c) {
+        return c.authorization() != null ? c.authorization() : Authorization.unknown();
     }
 
-    private static OcppAnswer result(PileCommand.FromCharger c, Object response) {
-        return new OcppAnswer(c.messageId(), FrameCodec.callResult(c.messageId(), response));
+    private static ChargerReply.ToCall answer(PileCommand.FromCharger c, ChargerReply reply) {
+        return new ChargerReply.ToCall(c.callId(), reply);
     }
 
-    private static OcppAnswer error(PileCommand.FromCharger c, ErrorCode code, String description) {
-        return new OcppAnswer(c.messageId(), FrameCodec.callError(c.messageId(), code, description));
+    private static ChargerReply.ToCall startAnswer(PileCommand.FromCharger c, int transactionId) {
+        return answer(c, new ChargerReply.SessionStartAnswer(transactionId, authorization(c)));
+    }
+
+    private static ChargerReply.ToCall refusal(PileCommand.FromCharger c, ChargerReply.Reason reason,
+                                               String description) {
+        return answer(c, new ChargerReply.Refusal(reason, description));
     }
 
     private PileView view(PileState s) {

@@ -5,8 +5,13 @@ import io.chargeplane.control.CborSerializable;
 /** What a charger's socket session (one per WebSocket, in the gateway) accepts from the entities. */
 public interface SessionMessage {
 
-    /** Send this CALL to the charger; its answer comes back to the pile as {@link PileCommand.ChargerAnswered}. */
-    record SendCall(String messageId, String action, String payloadJson) implements SessionMessage, CborSerializable {
+    /**
+     * Ask the charger to carry out this operation, in its protocol; the answer comes back to the pile as {@link
+     * PileCommand.ChargerAnswered} with the same {@code commandId}.
+     */
+    record SendCall(String commandId,
+                    io.chargeplane.control.charger.language.ChargerOperation operation)
+            implements SessionMessage, CborSerializable {
     }
 
     /**

@@ -2,7 +2,7 @@ package io.chargeplane.control.idtag;
 
 import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.Result;
-import io.chargeplane.ocpp.v16.DataTypes;
+import io.chargeplane.control.charger.language.Authorization;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,8 +32,8 @@ public final class IdTagEntity
     public record Get(ActorRef<Result<TagView>> replyTo) implements Command {
     }
 
-    /** The idTagInfo to answer a charger with, at {@code at}. */
-    public record Authorize(Instant at, ActorRef<DataTypes.IdTagInfo> replyTo) implements Command {
+    /** The authorization to answer a charger with, at {@code at}. */
+    public record Authorize(Instant at, ActorRef<Authorization> replyTo) implements Command {
     }
 
     public sealed interface Event extends CborSerializable {
@@ -98,7 +98,7 @@ public final class IdTagEntity
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(Put.class, (s, c) -> {
                     try {
-                        DataTypes.AuthorizationStatus.valueOf(c.status().toUpperCase(java.util.Locale.ROOT));
+                        Authorization.Status.ofTag(c.status());
                     } catch (RuntimeException e) {
                         return Effect().reply(c.replyTo(),
                                 Result.rejected(400, "status", "status must be Accepted, Blocked, Expired or Invalid"));
@@ -115,15 +115,15 @@ public final class IdTagEntity
                 .build();
     }
 
-    private DataTypes.IdTagInfo info(State s, Instant at) {
+    private Authorization info(State s, Instant at) {
         if (!s.exists()) {
-            return new DataTypes.IdTagInfo(DataTypes.AuthorizationStatus.INVALID, null, null);
+            return Authorization.unknown();
         }
-        DataTypes.AuthorizationStatus status = DataTypes.AuthorizationStatus.valueOf(s.status().toUpperCase(java.util.Locale.ROOT));
-        if (status == DataTypes.AuthorizationStatus.ACCEPTED && s.expiryDate() != null && !at.isBefore(s.expiryDate())) {
-            status = DataTypes.AuthorizationStatus.EXPIRED;
+        Authorization.Status status = Authorization.Status.ofTag(s.status());
+        if (status == Authorization.Status.ACCEPTED && s.expiryDate() != null && !at.isBefore(s.expiryDate())) {
+            status = Authorization.Status.EXPIRED;
         }
-        return new DataTypes.IdTagInfo(status, s.expiryDate(), s.parentIdTag());
+        return new Authorization(status, s.expiryDate(), s.parentIdTag());
     }
 
     private TagView view(State s) {

@@ -2,7 +2,7 @@ package io.chargeplane.control.readside;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.chargeplane.control.Origin;
-import io.chargeplane.ocpp.OcppJson;
+import io.chargeplane.control.ControlJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -36,7 +36,7 @@ final class Audit {
             return null;
         }
         try {
-            return OcppJson.MAPPER.writeValueAsString(o);
+            return ControlJson.MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package io.chargeplane.control.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chargeplane.ocpp.OcppJson;
+import io.chargeplane.control.ControlJson;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,8 +18,8 @@ public final class Diff {
     }
 
     public static List<FieldChange> between(Object before, Object after) {
-        Map<String, JsonNode> b = flatten(before == null ? null : OcppJson.MAPPER.valueToTree(before));
-        Map<String, JsonNode> a = flatten(after == null ? null : OcppJson.MAPPER.valueToTree(after));
+        Map<String, JsonNode> b = flatten(before == null ? null : ControlJson.MAPPER.valueToTree(before));
+        Map<String, JsonNode> a = flatten(after == null ? null : ControlJson.MAPPER.valueToTree(after));
         List<FieldChange> changes = new ArrayList<>();
         LinkedHashMap<String, Boolean> fields = new LinkedHashMap<>();
         b.keySet().forEach(k -> fields.put(k, true));

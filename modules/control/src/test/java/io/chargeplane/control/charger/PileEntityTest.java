@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.chargeplane.control.ControlServices;
 import io.chargeplane.control.ControlSettings;
+import io.chargeplane.control.charger.language.Authorization;
+import io.chargeplane.control.charger.language.ChargerOperation;
+import io.chargeplane.control.charger.language.ChargerReply;
+import io.chargeplane.control.charger.language.ChargerReport;
 import io.chargeplane.control.db.Database;
+import io.chargeplane.control.telemetry.MeterSample;
 import io.chargeplane.control.telemetry.TelemetryStore;
 import io.chargeplane.control.telemetry.TelemetryWriter;
 import io.chargeplane.control.transaction.TransactionIdAllocator;
-import io.chargeplane.ocpp.OcppJson;
-import io.chargeplane.ocpp.OcppRequest;
-import io.chargeplane.ocpp.v16.Core;
-import io.chargeplane.ocpp.v16.DataTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Pile entity with the persistence testkit: which calls write which events (and which write none), and
- * what survives a restart. The testkit also checks that every command, event and state serialises.
+ * The Pile entity with the persistence testkit, spoken to in the charger's language (no protocol): which reports
+ * write which events (and which write none), and what survives a restart. The testkit also checks that every command, event and state serialises.
  */
 class PileEntityTest {
     private static final Config CONFIG = EventSourcedBehaviorTestKit.config()
@@ -82,28 +82,32 @@ class PileEntityTest {
         DB.close();
     }
 
-    private JsonNode answer(OcppRequest request) {
-        TestProbe<OcppAnswer> replies = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.FromCharger("CP-1", UUID.randomUUID().toString(), request, List.of(), 
-                new DataTypes.IdTagInfo(DataTypes.AuthorizationStatus.ACCEPTED, null, null), Instant.now(),
+    private ChargerReply answer(ChargerReport report) {
+        TestProbe<ChargerReply.ToCall> replies = KIT.createTestProbe();
+        String callId = UUID.randomUUID().toString();
+        kit.runCommand(new PileCommand.FromCharger("CP-1", callId, report, List.of(),
+                new Authorization(Authorization.Status.ACCEPTED, null, null), Instant.now(),
                 session.getRef(), replies.getRef()));
-        try {
-            JsonNode frame = OcppJson.MAPPER.readTree(replies.receiveMessage(Duration.ofSeconds(10)).frame());
-            assertEquals(3, frame.get(0).asInt(), frame.toString());
-            return frame.get(2);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AssertionError(e);
-        }
+        ChargerReply.ToCall answer = replies.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(callId, answer.callId());
+        return answer.reply();
     }
 
-    private Core.StartTransactionRequest start(int connector, int meterStart) {
-        return new Core.StartTransactionRequest(connector, "TAG", meterStart, null, t0, null);
+    private int started(ChargerReport start) {
+        return assertInstanceOf(ChargerReply.SessionStartAnswer.class, answer(start)).transactionId();
+    }
+
+    private ChargerReport.SessionStartReported start(int connector, int meterStart) {
+        return new ChargerReport.SessionStartReported(connector, "TAG", meterStart, t0, null);
+    }
+
+    private ChargerReport.SessionEndReported stop(int tx, long meterStop) {
+        return new ChargerReport.SessionEndReported(tx, meterStop, t0.plusSeconds(60), null, null, List.of());
     }
 
     @Test
     void aRepeatedIdenticalStatusWritesNoEvent() {
-        var available = new Core.StatusNotificationRequest(1, DataTypes.ChargePointErrorCode.NO_ERROR, null,
-                DataTypes.ChargePointStatus.AVAILABLE, null, null, null);
+        var available = new ChargerReport.StatusReported(1, "Available", "NoError", null, null, null);
         answer(available);
         long written = countEvents();
         assertEquals(3, written, "created, device attached, status changed");
@@ -114,19 +118,19 @@ class PileEntityTest {
 
     @Test
     void aRetriedStartTransactionGetsTheSameIdAndSurvivesARestart() {
-        int tx = answer(start(1, 100)).get("transactionId").asInt();
-        assertEquals(tx, answer(start(1, 100)).get("transactionId").asInt());
+        int tx = started(start(1, 100));
+        assertEquals(tx, started(start(1, 100)));
         kit.restart();
         connect();
-        assertEquals(tx, answer(start(1, 100)).get("transactionId").asInt());
+        assertEquals(tx, started(start(1, 100)));
         assertEquals(1, kit.getState().sessions().size());
     }
 
     @Test
     void aStopEndsTheSessionOnceWithItsEnergy() {
-        int tx = answer(start(1, 100)).get("transactionId").asInt();
-        var stop = new Core.StopTransactionRequest(null, 350, t0.plusSeconds(60), tx, null, null);
-        answer(stop);
+        int tx = started(start(1, 100));
+        var stop = stop(tx, 350);
+        assertInstanceOf(ChargerReply.SessionEndAnswer.class, answer(stop));
         long written = countEvents();
         answer(stop);
         assertEquals(written, countEvents());
@@ -137,8 +141,8 @@ class PileEntityTest {
 
     @Test
     void aStopBelowTheStartReadingIsZeroWhAndAMeterAnomaly() {
-        int tx = answer(start(1, 5_000)).get("transactionId").asInt();
-        answer(new Core.StopTransactionRequest(null, 4_200, t0.plusSeconds(60), tx, null, null));
+        int tx = started(start(1, 5_000));
+        answer(stop(tx, 4_200));
         assertEquals(0, kit.getState().endedSession(tx).energyWh());
         assertTrue(kit.getState().alerts().stream().anyMatch(a -> a.kind().equals("METER_ANOMALY")
                 && a.transactionId() == tx), kit.getState().alerts().toString());
@@ -146,11 +150,12 @@ class PileEntityTest {
 
     @Test
     void aChargerClockAheadIsReportedOnceAnHourNotOnEveryMeterValues() {
-        int tx = answer(start(1, 0)).get("transactionId").asInt();
+        int tx = started(start(1, 0));
         Instant ahead = Instant.now().plus(Duration.ofDays(3650));
         for (int i = 0; i < 5; i++) {
-            answer(new Core.MeterValuesRequest(1, tx, List.of(new DataTypes.MeterValue(ahead.plusSeconds(i), List.of(
-                    new DataTypes.SampledValue(String.valueOf(100 * i), null, null, null, null, null, null))))));
+            answer(new ChargerReport.MeterReported(1, tx, List.of(new MeterSample(pileId, 1, tx, ahead.plusSeconds(i),
+                    Instant.now(), MeterReadings.ENERGY_REGISTER, null, "Outlet", "Wh", "Sample.Periodic", "Raw",
+                    String.valueOf(100 * i), 100.0 * i))));
         }
         assertEquals(1, kit.getState().alerts().stream().filter(a -> a.kind().equals("CLOCK_SKEW")).count());
     }
@@ -158,11 +163,11 @@ class PileEntityTest {
     @Test
     void aCommandIsSentToTheSessionAndItsAnswerCompletesIt() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(false), null, operator.getRef()));
         SessionMessage.SendCall call = assertInstanceOf(SessionMessage.SendCall.class,
                 session.receiveMessage(Duration.ofSeconds(5)));
-        assertEquals("Reset", call.action());
-        kit.runCommand(new PileCommand.ChargerAnswered(call.messageId(), "{\"status\":\"Accepted\"}", null, null,
+        assertEquals(new ChargerOperation.Reset(false), call.operation());
+        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "{\"status\":\"Accepted\"}", null,
                 Instant.now()));
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.ANSWERED, result.outcome());
@@ -170,24 +175,35 @@ class PileEntityTest {
     }
 
     @Test
-    void anInvalidAnswerFromTheChargerFailsTheCommandWithItsReason() {
+    void aCommandThatTheAdapterFoundUnansweredFailsWithItsReason() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.SubmitCommand("Reset", "{\"type\":\"Soft\"}", null, operator.getRef()));
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(true), null, operator.getRef()));
         var call = (SessionMessage.SendCall) session.receiveMessage(Duration.ofSeconds(5));
-        kit.runCommand(new PileCommand.ChargerAnswered(call.messageId(), "{\"status\":\"Maybe\"}", null, null,
-                Instant.now()));
+        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "{\"status\":\"Maybe\"}",
+                "invalid answer from charger: status", Instant.now()));
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.FAILED, result.outcome());
-        assertTrue(result.reason().startsWith("invalid answer"), result.reason());
+        assertEquals("invalid answer from charger: status", result.reason());
     }
 
     @Test
-    void aCallFromAnIdentityThatIsNotThePilesDeviceIsASecurityError() throws Exception {
-        TestProbe<OcppAnswer> replies = KIT.createTestProbe();
-        kit.runCommand(new PileCommand.FromCharger("SOMEONE-ELSE", "m1", new Core.HeartbeatRequest(), List.of(), null,
+    void aReportFromAnIdentityThatIsNotThePilesDeviceIsRefusedAsNotBound() {
+        TestProbe<ChargerReply.ToCall> replies = KIT.createTestProbe();
+        kit.runCommand(new PileCommand.FromCharger("SOMEONE-ELSE", "m1",
+                new ChargerReport.StatusReported(1, "Available", "NoError", null, null, null), List.of(), null,
                 Instant.now(), session.getRef(), replies.getRef()));
-        JsonNode frame = OcppJson.MAPPER.readTree(replies.receiveMessage().frame());
-        assertEquals("SecurityError", frame.get(2).asText());
+        var refusal = assertInstanceOf(ChargerReply.Refusal.class, replies.receiveMessage().reply());
+        assertEquals(ChargerReply.Reason.NOT_BOUND, refusal.reason());
+    }
+
+    @Test
+    void aBootOfAnIdentityThatIsNotThePilesDeviceIsNotLetIn() {
+        TestProbe<ChargerReply.ToCall> replies = KIT.createTestProbe();
+        kit.runCommand(new PileCommand.FromCharger("SOMEONE-ELSE", "m2",
+                new ChargerReport.BootReported("V", "M", "S", "1.0"), List.of(), null, Instant.now(),
+                session.getRef(), replies.getRef()));
+        var boot = assertInstanceOf(ChargerReply.BootAnswer.class, replies.receiveMessage().reply());
+        assertEquals(ChargerReply.Registration.REJECTED, boot.registration());
     }
 
     private long countEvents() {

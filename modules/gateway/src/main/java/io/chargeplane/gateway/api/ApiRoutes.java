@@ -11,6 +11,7 @@ import io.chargeplane.control.charger.CommandResult;
 import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.charger.PileView;
+import io.chargeplane.control.charger.language.ChargerOperation;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
@@ -45,13 +46,13 @@ public final class ApiRoutes extends AllDirectives {
     public List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/api/chargers/{pileId}/live", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
-                Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> command(
+                Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> ocpp16Call(
                         c, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
                 Endpoint.post("/api/chargers/{pileId}/remote-start", Permission.SEND_COMMANDS,
                         c -> body(b -> remoteStart(c, b))),
                 Endpoint.post("/api/chargers/{pileId}/remote-stop", Permission.SEND_COMMANDS,
-                        c -> body(b -> command(c, "RemoteStopTransaction",
-                                obj().put("transactionId", Json.integer(b, "transactionId", true))))),
+                        c -> body(b -> command(c, new ChargerOperation.StopCharging(
+                                Json.integer(b, "transactionId", true))))),
                 Endpoint.post("/api/chargers/{pileId}/reset", Permission.RESET_CHARGERS,
                         c -> body(b -> reset(c, b))),
                 Endpoint.get("/api/chargers/{pileId}/meter-samples", Permission.READ,
@@ -111,12 +112,12 @@ public final class ApiRoutes extends AllDirectives {
     }
 
     private CompletionStage<?> remoteStart(Call c, JsonNode b) {
-        ObjectNode payload = obj().put("idTag", Json.text(b, "idTag", true, 20));
+        String idTag = Json.text(b, "idTag", true, 20);
         Integer connector = Json.integer(b, "connectorId", false);
-        if (connector != null) {
-            payload.put("connectorId", connector);
+        if (connector != null && connector < 1) {
+            throw new BadRequest("connectorId", "connectorId must be 1 or more (connectors are numbered from 1)");
         }
-        return command(c, "RemoteStartTransaction", payload);
+        return command(c, new ChargerOperation.StartCharging(connector, idTag));
     }
 
     private CompletionStage<?> reset(Call c, JsonNode b) {
@@ -124,11 +125,14 @@ public final class ApiRoutes extends AllDirectives {
         if (type != null && !type.equals("Hard") && !type.equals("Soft")) {
             throw new BadRequest("type", "type must be Hard or Soft");
         }
-        return command(c, "Reset", obj().put("type", type == null ? "Soft" : type));
+        return command(c, new ChargerOperation.Reset("Hard".equals(type)));
     }
 
-    /** The command is checked here, at the edge: a caller's bad action or payload is a 400, never the pile's problem. */
-    private CompletionStage<Result<CommandResult>> command(Call c, String action, JsonNode payload) {
+    /**
+     * A call in OCPP 1.6's own terms, for what has no operation yet. It is checked here, at the edge, against the 1.6
+     * schema: a caller's bad action or payload is a 400, never the pile's problem.
+     */
+    private CompletionStage<Result<CommandResult>> ocpp16Call(Call c, String action, JsonNode payload) {
         OcppAction known = Ocpp16.REGISTRY.byName(action).orElse(null);
         if (known == null || !known.callableBy(Direction.FROM_SERVER)) {
             throw new BadRequest("action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
@@ -139,8 +143,11 @@ public final class ApiRoutes extends AllDirectives {
             Violation v = violations.get(0);
             throw new BadRequest(v.field("payload"), v.field("payload") + ": " + v.message());
         }
-        return pile(c.param("pileId")).ask(r -> new PileCommand.SubmitCommand(action, payload.toString(),
-                        c.origin(), r),
+        return command(c, new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString()));
+    }
+
+    private CompletionStage<Result<CommandResult>> command(Call c, ChargerOperation operation) {
+        return pile(c.param("pileId")).ask(r -> new PileCommand.SubmitCommand(operation, c.origin(), r),
                 commandAskTimeout);
     }
 

@@ -1,22 +1,18 @@
 package io.chargeplane.gateway.ocpp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.chargeplane.control.Control;
-import io.chargeplane.control.charger.OcppAnswer;
 import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.charger.SessionMessage;
+import io.chargeplane.control.charger.language.Authorization;
+import io.chargeplane.control.charger.language.ChargerReply;
+import io.chargeplane.control.charger.language.ChargerReport;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.unbound.UnboundIdentities;
-import io.chargeplane.ocpp.CallReader;
 import io.chargeplane.ocpp.ErrorCode;
 import io.chargeplane.ocpp.Frame;
 import io.chargeplane.ocpp.FrameCodec;
-import io.chargeplane.ocpp.OcppJson;
-import io.chargeplane.ocpp.v16.Core;
-import io.chargeplane.ocpp.v16.DataTypes;
-import io.chargeplane.ocpp.v16.Ocpp16;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -31,9 +27,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * One per charger WebSocket, on the node that holds the socket. Decodes and validates frames with the pure
- * codec, answers what needs no state (Heartbeat, DataTransfer), and forwards everything else to the charger's
- * entities, one call at a time so that the charger's order is kept. Holds no business state.
+ * One per charger WebSocket, on the node that holds the socket. Decodes OCPP-J frames, has its {@link ProtocolAdapter}
+ * read them into the pile's language, answers what needs no state (Heartbeat, DataTransfer, Authorize), and forwards
+ * reports to the charger's pile, one call at a time so that the charger's order is kept; the pile's replies and
+ * operations go back out through the adapter. Holds no business state and knows no OCPP version.
  */
 public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
@@ -63,7 +60,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private record Answered(String frame) implements SessionMessage {
     }
 
-    private record PileAnswered(OcppAnswer answer) implements SessionMessage {
+    private record PileAnswered(ChargerReply.ToCall answer) implements SessionMessage {
     }
 
     /** The call watch's timer: see {@link #watchCall}. */
@@ -74,7 +71,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private record PileGone(ActorRef<PileCommand> pile) implements SessionMessage {
     }
 
-    private record Authorized(Frame.Call call, CallReader.Accepted read, DataTypes.IdTagInfo info)
+    /** The id tag of {@code report} (null: of an Authorize) was looked up. */
+    private record Authorized(String callId, ProtocolAdapter.Report report, Authorization authorization)
             implements SessionMessage {
     }
 
@@ -86,6 +84,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private final Control control;
     private final OcppSettings settings;
     private final ChargerSocket socket;
+    private final ProtocolAdapter adapter;
     /** Frames waiting their turn: the text of each, or an {@link OversizedIn}. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> queuedAt = new ArrayDeque<>();
@@ -95,9 +94,11 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private EntityRef<PileCommand> pile;
     /** The pile's actor itself once it attached this socket: calls skip the shard region while it lives. */
     private ActorRef<PileCommand> pileDirect;
-    private final ActorRef<OcppAnswer> answers;
+    private final ActorRef<ChargerReply.ToCall> answers;
     private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers;
     private String inFlight;
+    /** The report of the call in flight: its answer is put in its terms. */
+    private ProtocolAdapter.Report inFlightReport;
     /** When the call in flight went to the pile (System.nanoTime), and whether the call watch's timer is running. */
     private long inFlightSince;
     private boolean watching;
@@ -119,27 +120,28 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
 
     public static Behavior<SessionMessage> create(String identity, String remoteAddress, Control control,
                                                   OcppSettings settings, ChargerSocket socket,
-                                                  DeviceEntity.Binding binding, CallDeadline deadline,
-                                                  ShedLog shedLog) {
+                                                  DeviceEntity.Binding binding, ProtocolAdapter adapter,
+                                                  CallDeadline deadline, ShedLog shedLog) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ctx.setLoggerName(ChargerSession.class); // named, not found by walking the stack at every connect
             timers.startTimerWithFixedDelay(new Reattach(), settings.reattachInterval());
             ctx.getSelf().tell(new BindingFound(binding)); // read by the handshake, before the upgrade
-            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket, deadline,
-                    shedLog);
+            return new ChargerSession(ctx, timers, identity, remoteAddress, control, settings, socket, adapter,
+                    deadline, shedLog);
         }));
     }
 
     private ChargerSession(ActorContext<SessionMessage> ctx,
                            org.apache.pekko.actor.typed.javadsl.TimerScheduler<SessionMessage> timers, String identity,
                            String remoteAddress, Control control, OcppSettings settings, ChargerSocket socket,
-                           CallDeadline deadline, ShedLog shedLog) {
+                           ProtocolAdapter adapter, CallDeadline deadline, ShedLog shedLog) {
         super(ctx);
+        this.adapter = adapter;
         this.deadline = deadline;
         this.shedLog = shedLog;
         this.metrics = io.chargeplane.control.metrics.NodeMetrics.get(ctx.getSystem());
         this.timers = timers;
-        this.answers = ctx.messageAdapter(OcppAnswer.class, PileAnswered::new);
+        this.answers = ctx.messageAdapter(ChargerReply.ToCall.class, PileAnswered::new);
         this.identity = identity;
         this.remoteAddress = remoteAddress;
         this.control = control;
@@ -163,11 +165,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             closeWhenAnswered = m;
             return processNext();
         } else if (message instanceof PileAnswered m) {
-            if (!m.answer().messageId().equals(inFlight)) {
+            if (!m.answer().callId().equals(inFlight)) {
                 return this; // the answer to a call that already timed out
             }
             inFlight = null; // the call watch's timer runs on; it re-arms only while a call is in flight
-            send(m.answer().frame());
+            send(adapter.answer(m.answer().callId(), inFlightReport, m.answer().reply()));
+            inFlightReport = null;
             busy = false;
             return processNext();
         } else if (message instanceof Answered m) {
@@ -175,7 +178,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
             busy = false;
             return processNext();
         } else if (message instanceof Authorized m) {
-            return forward(m.call(), m.read(), m.info());
+            return forward(m.callId(), m.report(), m.authorization());
         } else if (message instanceof BindingFound m) {
             return onBinding(m);
         } else if (message == CallWatch.FIRED) {
@@ -286,7 +289,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         FrameCodec.Decoded decoded = FrameCodec.decode(text);
         if (decoded instanceof FrameCodec.Ok ok && ok.frame() instanceof Frame.Call call) {
             shedLog.shed(identity, waitedNanos); // counted for the node, logged at most every few seconds
-            callAction = actionName(call.action());
+            callAction = adapter.knownAction(call.action());
             callOutcome = "shed";
             send(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
                     "server overloaded: the call waited too long; retry later"));
@@ -319,7 +322,8 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         if (m.group(1).equals("2")) {
             send(FrameCodec.callError(m.group(2), ErrorCode.FormationViolation, why));
         } else if (callsToCharger.remove(m.group(2)) != null && pile != null) {
-            toPile(new PileCommand.ChargerAnswered(m.group(2), null, ErrorCode.FormationViolation.name(), why, now()));
+            toPile(new PileCommand.ChargerAnswered(m.group(2), null,
+                    "charger answered CALLERROR " + ErrorCode.FormationViolation.name() + ": " + why, now()));
         }
     }
 
@@ -349,49 +353,36 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     private void onAnswer(Frame frame) {
-        if (callsToCharger.remove(frame.messageId()) == null || pile == null) {
+        String action = callsToCharger.remove(frame.messageId());
+        if (action == null || pile == null) {
             getContext().getLog().info("{}: answer to unknown call {} dropped", identity, frame.messageId());
             return;
         }
         if (frame instanceof Frame.CallResult r) {
-            toPile(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(), null, null, now()));
+            String invalid = adapter.invalidAnswer(action, r.payload());
+            toPile(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(),
+                    invalid == null ? null : "invalid answer from charger: " + invalid, now()));
         } else {
             Frame.CallError e = (Frame.CallError) frame;
-            toPile(new PileCommand.ChargerAnswered(e.messageId(), null, e.code().name(), e.description(), now()));
+            toPile(new PileCommand.ChargerAnswered(e.messageId(), null,
+                    "charger answered CALLERROR " + e.code().name() + ": " + e.description(), now()));
         }
     }
 
     private void onCall(Frame.Call call) {
-        callAction = actionName(call.action());
-        CallReader.Read read = Ocpp16.READER.read(call);
-        if (read instanceof CallReader.Refused refused) {
-            send(FrameCodec.callError(call.messageId(), refused.code(), refused.description(), refused.details()));
+        callAction = adapter.knownAction(call.action());
+        ProtocolAdapter.Inbound in = adapter.read(call, binding.pileId(), now());
+        if (in instanceof ProtocolAdapter.Refused refused) {
+            send(refused.frame());
             return;
         }
-        CallReader.Accepted accepted = (CallReader.Accepted) read;
-        Object request = accepted.request();
         if (!binding.bound()) {
-            onCallFromStranger(call, request);
+            onCallFromStranger(call, in);
             return;
         }
-        if (request instanceof Core.HeartbeatRequest) {
-            toPile(new PileCommand.Seen(identity, getContext().getSelf(), now()));
-            send(FrameCodec.callResult(call.messageId(), new Core.HeartbeatResponse(now())));
-        } else if (request instanceof Core.DataTransferRequest dt) {
-            boolean known = control.settings().dataTransferVendors().contains(dt.vendorId());
-            send(FrameCodec.callResult(call.messageId(), new Core.DataTransferResponse(known
-                    ? DataTypes.DataTransferStatus.ACCEPTED : DataTypes.DataTransferStatus.UNKNOWN_VENDOR_ID, null)));
-        } else if (request instanceof Core.AuthorizeRequest a) {
-            authorizeThen(call, accepted, a.idTag());
-        } else if (request instanceof Core.StartTransactionRequest s) {
-            authorizeThen(call, accepted, s.idTag());
-        } else if (request instanceof Core.StopTransactionRequest s && s.idTag() != null && !s.idTag().isBlank()) {
-            // (a stop with an empty id tag is recorded as one without: refusing it would lose the session's figures)
-            authorizeThen(call, accepted, s.idTag());
-        } else {
-            if (request instanceof Core.BootNotificationRequest boot) {
-                String serial = boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber()
-                        : boot.chargeBoxSerialNumber();
+        if (in instanceof ProtocolAdapter.Report report) {
+            if (report.report() instanceof ChargerReport.BootReported boot) {
+                String serial = boot.serialNumber();
                 if (serial != null && !serial.equals(binding.serialNumber())) { // the device is not woken for nothing
                     control.sharding().entityRefFor(DeviceEntity.ENTITY_KEY, identity)
                             .tell(new DeviceEntity.RecordSerial(serial));
@@ -399,21 +390,31 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                             binding.boundAt());
                 }
             }
-            forward(call, accepted, null);
+            if (report.authorizeIdTag() != null) {
+                authorizeThen(call.messageId(), report, report.authorizeIdTag());
+            } else {
+                forward(call.messageId(), report, null);
+            }
+        } else if (in instanceof ProtocolAdapter.Heartbeat) {
+            toPile(new PileCommand.Seen(identity, getContext().getSelf(), now()));
+            send(adapter.heartbeatAnswer(call.messageId(), now()));
+        } else if (in instanceof ProtocolAdapter.DataTransfer dt) {
+            send(adapter.dataTransferAnswer(call.messageId(),
+                    control.settings().dataTransferVendors().contains(dt.vendorId())));
+        } else if (in instanceof ProtocolAdapter.Authorize a) {
+            authorizeThen(call.messageId(), null, a.idTag());
         }
     }
 
-    /** An identity without a binding: BootNotification answered Rejected (or Pending), anything else SecurityError. */
-    private void onCallFromStranger(Frame.Call call, Object request) {
-        if (request instanceof Core.BootNotificationRequest boot) {
+    /** An identity without a binding: a boot answered Rejected (or Pending), anything else SecurityError. */
+    private void onCallFromStranger(Frame.Call call, ProtocolAdapter.Inbound in) {
+        if (in instanceof ProtocolAdapter.Report report && report.report() instanceof ChargerReport.BootReported boot) {
             control.unbound().tell(new UnboundIdentities.Sighting(identity, now(), remoteAddress,
-                    boot.chargePointVendor(), boot.chargePointModel(),
-                    boot.chargePointSerialNumber() != null ? boot.chargePointSerialNumber() : boot.chargeBoxSerialNumber()));
-            DataTypes.RegistrationStatus status = "Pending".equals(control.settings().unknownBootStatus())
-                    ? DataTypes.RegistrationStatus.PENDING : DataTypes.RegistrationStatus.REJECTED;
-            getContext().getLog().info("{}: BootNotification from an identity bound to no charger, answered {}",
-                    identity, status.wire());
-            send(FrameCodec.callResult(call.messageId(), new Core.BootNotificationResponse(status, now(),
+                    boot.vendor(), boot.model(), boot.serialNumber()));
+            ChargerReply.Registration status = "Pending".equals(control.settings().unknownBootStatus())
+                    ? ChargerReply.Registration.PENDING : ChargerReply.Registration.REJECTED;
+            getContext().getLog().info("{}: boot of an identity bound to no charger, answered {}", identity, status);
+            send(adapter.answer(call.messageId(), report, new ChargerReply.BootAnswer(status, now(),
                     (int) control.settings().heartbeatInterval().toSeconds())));
         } else {
             control.unbound().tell(new UnboundIdentities.Sighting(identity, now(), remoteAddress, null, null, null));
@@ -422,35 +423,36 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         }
     }
 
-    private void authorizeThen(Frame.Call call, CallReader.Accepted read, String idTag) {
+    /** Looks up {@code idTag}, then answers the Authorize ({@code report} null) or forwards the report. */
+    private void authorizeThen(String callId, ProtocolAdapter.Report report, String idTag) {
         if (idTag.isBlank()) { // no id tag has an empty name: refused here, never looked up
-            send(FrameCodec.callError(call.messageId(), ErrorCode.PropertyConstraintViolation,
-                    "idTag: must not be empty"));
+            send(FrameCodec.callError(callId, ErrorCode.PropertyConstraintViolation, "idTag: must not be empty"));
             return;
         }
         busy = true;
-        getContext().ask(DataTypes.IdTagInfo.class, control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, idTag),
+        getContext().ask(Authorization.class, control.sharding().entityRefFor(IdTagEntity.ENTITY_KEY, idTag),
                 settings.askTimeout(), replyTo -> new IdTagEntity.Authorize(now(), replyTo),
-                (info, err) -> {
-                    if (info != null) {
-                        return new Authorized(call, read, info);
+                (authorization, err) -> {
+                    if (authorization != null) {
+                        return new Authorized(callId, report, authorization);
                     }
-                    return new Answered(FrameCodec.callError(call.messageId(), ErrorCode.InternalError,
+                    return new Answered(FrameCodec.callError(callId, ErrorCode.InternalError,
                             "authorization lookup failed"));
                 });
     }
 
-    private Behavior<SessionMessage> forward(Frame.Call call, CallReader.Accepted read, DataTypes.IdTagInfo info) {
-        if (read.request() instanceof Core.AuthorizeRequest) {
-            send(FrameCodec.callResult(call.messageId(), new Core.AuthorizeResponse(info)));
+    private Behavior<SessionMessage> forward(String callId, ProtocolAdapter.Report report,
+                                             Authorization authorization) {
+        if (report == null) {
+            send(adapter.authorizeAnswer(callId, authorization));
             busy = false;
             return processNext();
         }
         busy = true;
-        inFlight = call.messageId();
-        PileCommand.FromCharger message = new PileCommand.FromCharger(identity, call.messageId(), read.request(),
-                read.tolerated(), info, now(), getContext().getSelf(), answers);
-        toPile(message);
+        inFlight = callId;
+        inFlightReport = report;
+        toPile(new PileCommand.FromCharger(identity, callId, report.report(), report.tolerated(), authorization,
+                now(), getContext().getSelf(), answers));
         inFlightSince = System.nanoTime();
         if (!watching) {
             watchCall(settings.askTimeout().toNanos());
@@ -483,6 +485,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         }
         String messageId = inFlight;
         inFlight = null;
+        inFlightReport = null;
         shedLog.timedOut(identity, messageId); // counted for the node, logged every few seconds
         callOutcome = "timeout";
         send(FrameCodec.callError(messageId, ErrorCode.InternalError,
@@ -501,11 +504,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     }
 
     private Behavior<SessionMessage> onSendCall(SessionMessage.SendCall c) {
-        try {
-            callsToCharger.put(c.messageId(), c.action());
-            send(FrameCodec.encode(new Frame.Call(c.messageId(), c.action(), OcppJson.MAPPER.readTree(c.payloadJson()))));
-        } catch (JsonProcessingException e) {
-            getContext().getLog().error("{}: command {} has an unreadable payload", identity, c.messageId());
+        ProtocolAdapter.Outbound out = adapter.call(c.commandId(), c.operation());
+        if (out.failure() != null) {
+            toPile(new PileCommand.ChargerAnswered(c.commandId(), null, out.failure(), now()));
+        } else {
+            callsToCharger.put(c.commandId(), out.action());
+            send(out.frame());
         }
         return this;
     }
@@ -517,11 +521,6 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
                     System.nanoTime() - callReadAt);
             callAction = null;
         }
-    }
-
-    /** The action for the metrics: one this server knows, else "unknown". */
-    private static String actionName(String action) {
-        return Ocpp16.REGISTRY.byName(action).isPresent() ? action : "unknown";
     }
 
     private Instant now() {

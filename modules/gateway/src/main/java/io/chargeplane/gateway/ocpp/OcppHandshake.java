@@ -2,7 +2,6 @@ package io.chargeplane.gateway.ocpp;
 
 import io.chargeplane.control.charger.SessionMessage;
 import io.chargeplane.control.device.DeviceEntity;
-import io.chargeplane.ocpp.v16.Ocpp16;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -32,7 +31,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The HTTP request that opens an OCPP-J connection: {@code GET /ocpp/{identity}} upgrading to a WebSocket with
- * subprotocol {@code ocpp1.6}. The identity's binding is read first: a device with an OCPP password must present
+ * a subprotocol this server speaks ({@link ProtocolAdapters}: {@code ocpp1.6}). The identity's binding is read first: a device with an OCPP password must present
  * it (HTTP Basic, user = identity; 401 otherwise). A valid request is answered 101 and the channel continues with
  * {@link OcppFrames} and a new session; anything else gets a plain-text 4xx naming what is wrong, and the
  * connection is closed.
@@ -46,7 +45,7 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Spawns the session of an accepted socket. */
     interface Sessions {
         ActorRef<SessionMessage> spawn(OcppFrames socket, String identity, String remoteAddress,
-                                       DeviceEntity.Binding binding);
+                                       DeviceEntity.Binding binding, ProtocolAdapter adapter);
     }
 
     private final Sessions sessions;
@@ -91,13 +90,14 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade (GET with Upgrade: websocket)");
             return;
         }
-        if (!offers(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), Ocpp16.SUBPROTOCOL)) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Protocol must offer " + Ocpp16.SUBPROTOCOL
+        ProtocolAdapter adapter = ProtocolAdapters.offered(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        if (adapter == null) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Protocol must offer " + ProtocolAdapters.names()
                     + "; offered: " + req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "nothing"));
             return;
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), Ocpp16.SUBPROTOCOL,
+                "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri(), adapter.subprotocol(),
                 decoderConfig).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
@@ -119,7 +119,7 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
                     unauthorized(ctx, credentials == null ? "this charger must authenticate (HTTP Basic: identity and "
                             + "its OCPP password)" : "wrong identity or password");
                 } else {
-                    upgrade(ctx, req, handshaker, identity, binding);
+                    upgrade(ctx, req, handshaker, identity, binding, adapter);
                 }
             } finally {
                 req.release();
@@ -128,7 +128,7 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketServerHandshaker handshaker,
-                         String identity, DeviceEntity.Binding binding) {
+                         String identity, DeviceEntity.Binding binding, ProtocolAdapter adapter) {
         if (!ctx.channel().isActive()) {
             return;
         }
@@ -145,7 +145,7 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         // frames may follow the 101 at once; the session exists before any is read (a failed handshake closes
         // the channel, which stops the session)
-        frames.attach(sessions.spawn(frames, identity, remoteAddress(ctx, req), binding));
+        frames.attach(sessions.spawn(frames, identity, remoteAddress(ctx, req), binding, adapter));
     }
 
     /** {user, password} of an HTTP Basic header, or null. */
@@ -181,18 +181,6 @@ final class OcppHandshake extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-    }
-
-    private static boolean offers(String header, String protocol) {
-        if (header == null) {
-            return false;
-        }
-        for (String p : header.split(",")) {
-            if (p.trim().equals(protocol)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {

@@ -142,10 +142,10 @@ public final class OcppServer {
     }
 
     private ActorRef<SessionMessage> spawnSession(OcppFrames socket, String identity, String remoteAddress,
-                                                  DeviceEntity.Binding binding) {
+                                                  DeviceEntity.Binding binding, ProtocolAdapter adapter) {
         ActorRef<SessionMessage> session = system.systemActorOf(
-                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, deadline,
-                        shedLog),
+                ChargerSession.create(identity, remoteAddress, control, settings, socket, binding, adapter,
+                        deadline, shedLog),
                 "ocpp-" + sessionNames.incrementAndGet(), Props.empty());
         sessions.add(session);
         socket.onClosed(() -> sessions.remove(session));
