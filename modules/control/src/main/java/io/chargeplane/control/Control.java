@@ -8,6 +8,8 @@ import io.chargeplane.control.presence.PresenceWriter;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.readside.ReadSide;
 import io.chargeplane.control.charger.ChargerNumberEntity;
+import io.chargeplane.control.charger.registration.RegistrationSaga;
+import io.chargeplane.control.charger.registration.RegistrationSteps;
 import io.chargeplane.control.station.StationAssignments;
 import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.account.AuthSettings;
@@ -40,11 +42,13 @@ public final class Control {
     private final DeviceBindings deviceBindings;
     private final Accounts accounts;
     private final BlobStore blobs;
+    private final RegistrationSteps registrationSteps;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
                     ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs,
-                    DeviceBindings deviceBindings) {
+                    DeviceBindings deviceBindings, RegistrationSteps registrationSteps) {
         this.deviceBindings = deviceBindings;
+        this.registrationSteps = registrationSteps;
         this.accounts = accounts;
         this.blobs = blobs;
         this.system = system;
@@ -76,13 +80,17 @@ public final class Control {
         IdTagEntity.init(system, clock);
         StationEntity.init(system);
         ChargerNumberEntity.init(system);
+        RegistrationSteps registrationSteps = new RegistrationSteps(system, clock,
+                system.settings().config().getDuration("chargeplane.control.orphan-claim-grace"));
+        RegistrationSaga.init(system, registrationSteps, clock);
         if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
             ReadSide.start(system, db);
         }
         BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));
-        return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings);
+        return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings,
+                registrationSteps);
     }
 
     /** Lists, the review queue and the audit log, from the read side. */
@@ -131,6 +139,11 @@ public final class Control {
     /** Devices' bindings as copied to the database, read when a charger connects. */
     public DeviceBindings deviceBindings() {
         return deviceBindings;
+    }
+
+    /** The steps of charger registrations (the station check is asked at the edge, before a saga begins). */
+    public RegistrationSteps registrationSteps() {
+        return registrationSteps;
     }
 
     public Executor blocking() {

@@ -189,7 +189,7 @@ public final class AccountEntity
         CommandHandlerWithReplyBuilderByState<Command, Event, State, State> present =
                 newCommandHandlerWithReplyBuilder().forState(State::exists);
         present.onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(),
-                        Result.rejected(409, "username", "account " + username + " already exists")))
+                        Result.rejected(Result.Reason.CONFLICT, "username", "account " + username + " already exists")))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), Result.ok(view(s))))
                 .onCommand(GetCredentials.class, (s, c) -> Effect().reply(c.replyTo(),
                         new Credentials(username, s.role(), s.passwordHash(), s.lockedAt(c.at()) ? s.lockedUntil() : null,
@@ -229,6 +229,6 @@ public final class AccountEntity
     }
 
     private Result<AccountView> notFound() {
-        return Result.rejected(404, "username", "no account " + username);
+        return Result.rejected(Result.Reason.NOT_FOUND, "username", "no account " + username);
     }
 }

@@ -74,13 +74,13 @@ public final class Accounts {
                 .thenComposeAsync(cred -> {
                     boolean match = hasher.verify(cred.exists() ? cred.passwordHash() : decoyHash, password);
                     if (!cred.exists()) {
-                        return done(Result.rejected(401, null, "unknown user name or wrong password"));
+                        return done(Result.rejected(Result.Reason.UNAUTHENTICATED, null, "unknown user name or wrong password"));
                     }
                     if (cred.disabled()) {
-                        return done(Result.rejected(403, null, "account " + key + " is disabled"));
+                        return done(Result.rejected(Result.Reason.FORBIDDEN, null, "account " + key + " is disabled"));
                     }
                     if (cred.lockedUntil() != null) {
-                        return done(Result.rejected(423, null, "account locked after repeated failed logins until "
+                        return done(Result.rejected(Result.Reason.LOCKED, null, "account locked after repeated failed logins until "
                                 + cred.lockedUntil()));
                     }
                     if (!match) {
@@ -89,10 +89,10 @@ public final class Accounts {
                                         r -> new AccountEntity.LoginFailed(now, r), ASK)
                                 .thenApplyAsync(v -> {
                                     if (v.value() == null || v.value().lockedUntil() == null) {
-                                        return Result.<LoggedIn>rejected(401, null, "unknown user name or wrong password");
+                                        return Result.<LoggedIn>rejected(Result.Reason.UNAUTHENTICATED, null, "unknown user name or wrong password");
                                     }
                                     revokingAll(key, v);
-                                    return Result.<LoggedIn>rejected(423, null, "account locked after repeated failed "
+                                    return Result.<LoggedIn>rejected(Result.Reason.LOCKED, null, "account locked after repeated failed "
                                             + "logins until " + v.value().lockedUntil());
                                 }, blocking);
                     }
@@ -121,13 +121,13 @@ public final class Accounts {
     public CompletionStage<Result<AccountEntity.AccountView>> create(String username, String roleText, String password,
                                                                    Origin by) {
         if (username == null || !USERNAME.matcher(username).matches()) {
-            return done(Result.rejected(400, "username", "username must be 3-64 characters of [a-z0-9._@-]"));
+            return done(Result.rejected(Result.Reason.INVALID, "username", "username must be 3-64 characters of [a-z0-9._@-]"));
         }
         Role role;
         try {
             role = Role.parse(roleText == null ? "" : roleText);
         } catch (IllegalArgumentException e) {
-            return done(Result.rejected(400, "role", e.getMessage()));
+            return done(Result.rejected(Result.Reason.INVALID, "role", e.getMessage()));
         }
         Result<AccountEntity.AccountView> weak = checkPassword("password", password);
         if (weak != null) {
@@ -144,7 +144,7 @@ public final class Accounts {
     /** The user changes their own password: the current one is checked, every token of the account is revoked. */
     public CompletionStage<Result<LoggedIn>> changeOwnPassword(String username, String current, String next, Origin by) {
         if (current == null) {
-            return done(Result.rejected(400, "currentPassword", "currentPassword is required"));
+            return done(Result.rejected(Result.Reason.INVALID, "currentPassword", "currentPassword is required"));
         }
         Result<LoggedIn> weak = checkPassword("newPassword", next);
         if (weak != null) {
@@ -154,7 +154,7 @@ public final class Accounts {
         return account(username).<AccountEntity.Credentials>ask(r -> new AccountEntity.GetCredentials(now, r), ASK)
                 .thenComposeAsync(cred -> {
                     if (!cred.exists() || !hasher.verify(cred.passwordHash(), current)) {
-                        return done(Result.<LoggedIn>rejected(400, "currentPassword", "currentPassword is wrong"));
+                        return done(Result.<LoggedIn>rejected(Result.Reason.INVALID, "currentPassword", "currentPassword is wrong"));
                     }
                     String hash = hasher.hash(next);
                     return account(username).<Result<AccountEntity.AccountView>>ask(
@@ -189,7 +189,7 @@ public final class Accounts {
         try {
             role = Role.parse(roleText == null ? "" : roleText);
         } catch (IllegalArgumentException e) {
-            return done(Result.rejected(400, "role", e.getMessage()));
+            return done(Result.rejected(Result.Reason.INVALID, "role", e.getMessage()));
         }
         return account(username).<Result<AccountEntity.AccountView>>ask(
                         r -> new AccountEntity.ChangeRole(role, by, clock.instant(), r), ASK)
@@ -223,7 +223,7 @@ public final class Accounts {
                     String password = generated ? randomPassword() : settings.adminPassword();
                     return create(username, Role.ADMIN.name(), password, Origin.system("bootstrap")).thenAccept(r -> {
                         if (!r.isOk()) {
-                            if (r.rejection().status() != 409) {
+                            if (r.rejection().reason() != Result.Reason.CONFLICT) {
                                 LOG.error("the first administrator {} could not be created: {}", username, r.rejection().detail());
                             }
                             return;
@@ -274,10 +274,10 @@ public final class Accounts {
 
     private <T> Result<T> checkPassword(String field, String password) {
         if (password == null) {
-            return Result.rejected(400, field, field + " is required");
+            return Result.rejected(Result.Reason.INVALID, field, field + " is required");
         }
         if (password.length() < settings.minPasswordLength() || password.length() > MAX_PASSWORD) {
-            return Result.rejected(400, field, field + " must have " + settings.minPasswordLength() + "-" + MAX_PASSWORD
+            return Result.rejected(Result.Reason.INVALID, field, field + " must have " + settings.minPasswordLength() + "-" + MAX_PASSWORD
                     + " characters");
         }
         return null;

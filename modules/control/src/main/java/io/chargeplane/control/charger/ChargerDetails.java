@@ -66,6 +66,6 @@ public record ChargerDetails(String chargerNumber, String stationId, String mode
     }
 
     private static Optional<Result.Rejection> bad(String field, String detail) {
-        return Optional.of(new Result.Rejection(400, field, detail));
+        return Optional.of(new Result.Rejection(Result.Reason.INVALID, field, detail));
     }
 }

@@ -94,7 +94,7 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
                         return Effect().reply(c.replyTo(), Result.ok(false));
                     }
                     if (s.pileId() != null) {
-                        return Effect().reply(c.replyTo(), Result.rejected(409, "chargerNumber",
+                        return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "chargerNumber",
                                 "charger number " + number + " is already used by pile " + s.pileId()));
                     }
                     return Effect().persist(new NumberClaimed(c.pileId(), c.at())).thenReply(c.replyTo(), ns -> Result.ok(true));
@@ -102,7 +102,7 @@ public final class ChargerNumberEntity extends EventSourcedBehaviorWithEnforcedR
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s))
                 .onCommand(Transfer.class, (s, c) -> !c.fromPile().equals(s.pileId()) || s.since() == null
                         || !s.since().isBefore(c.claimedBefore())
-                        ? Effect().reply(c.replyTo(), Result.rejected(409, "chargerNumber", "charger number " + number
+                        ? Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "chargerNumber", "charger number " + number
                                 + " is already used by pile " + s.pileId()))
                         : Effect().persist(java.util.List.of(new NumberReleased(c.fromPile(), c.at()),
                                 new NumberClaimed(c.toPile(), c.at()))).thenReply(c.replyTo(), ns -> Result.ok(true)))

@@ -6,6 +6,10 @@ import io.chargeplane.control.charger.language.Authorization;
 import io.chargeplane.control.charger.language.ChargerOperation;
 import io.chargeplane.control.charger.language.ChargerReply;
 import io.chargeplane.control.charger.language.ChargerReport;
+import io.chargeplane.control.charger.rules.CommandQueue;
+import io.chargeplane.control.charger.rules.LiveRegisters;
+import io.chargeplane.control.charger.rules.RegistrationRules;
+import io.chargeplane.control.charger.rules.SessionRules;
 import io.chargeplane.control.device.DeviceEntity;
 import io.chargeplane.control.review.ReviewRules;
 import io.chargeplane.control.review.SaveMode;
@@ -79,14 +83,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private String remoteAddress;
     private Instant lastSeen;
     private final LatestReadings latest;
-    /** How often a charger's skewed clock is reported again while it stays skewed. */
-    private static final java.time.Duration CLOCK_SKEW_REPEAT = java.time.Duration.ofHours(1);
+    private final LiveRegisters live;
+    private final SessionRules rules;
+    private final CommandQueue<ActorRef<Result<CommandResult>>> commands = new CommandQueue<>();
     private final io.chargeplane.control.metrics.NodeMetrics metrics;
-    private final Map<Integer, long[]> liveRegister = new HashMap<>(); // txId -> {Wh, epochMilli}
-    private final Map<Integer, Instant> lastCheckpoint = new HashMap<>();
-    private final Map<String, ActorRef<Result<CommandResult>>> waiters = new HashMap<>();
-    private final Map<String, SessionMessage.SendCall> unsent = new java.util.LinkedHashMap<>();
-    private String inFlight;
     private Instant lastPresenceReport;
     /** A connected charger's presence row is refreshed at most this often (its heartbeats are not journaled). */
     private static final Duration PRESENCE_REFRESH = Duration.ofMinutes(4);
@@ -101,6 +101,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         this.shard = shard;
         this.services = services;
         this.latest = new LatestReadings(services.settings().clockSkewTolerance());
+        this.live = new LiveRegisters(services.settings().clockSkewTolerance(), services.settings().checkpointInterval());
+        this.rules = new SessionRules(services.settings().clockSkewTolerance());
         this.metrics = io.chargeplane.control.metrics.NodeMetrics.get(ctx.getSystem());
     }
 
@@ -174,7 +176,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return onRejectDetails(s, c);
         } else if (command instanceof PileCommand.GetRecord c) {
             return Effect().reply(c.replyTo(), s.exists()
-                    ? Result.ok(ChargerView.of(s)) : Result.rejected(404, null, "no charger " + pileId));
+                    ? Result.ok(ChargerView.of(s)) : Result.rejected(Result.Reason.NOT_FOUND, null, "no charger " + pileId));
         } else if (command instanceof PileCommand.StationsAnswered c) {
             return onStationsAnswered(s, c);
         } else if (command instanceof PileCommand.RetryStationLink) {
@@ -199,83 +201,38 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     // ---- the charger's registration (S5-S8): reviewed like stations ------------------------------------
 
     private ReplyEffect<PileEvent, PileState> onSaveDetails(PileState s, PileCommand.SaveDetails c) {
-        ChargerRecord r = s.record();
-        Optional<Result.Rejection> wrong = c.details().validate()
-                .or(() -> c.create() && s.exists()
-                        ? Optional.of(new Result.Rejection(409, "pileId", "pile " + pileId + " already exists"))
-                        : Optional.empty())
-                .or(() -> !c.create() && !s.exists()
-                        ? Optional.of(new Result.Rejection(404, null, "no charger " + pileId)) : Optional.empty())
-                .or(() -> c.expectedVersion() != null && c.expectedVersion() != r.version()
-                        ? Optional.of(new Result.Rejection(412, null, "charger " + pileId + " is at version " + r.version()
-                                + ", not " + c.expectedVersion() + ": someone else changed it; reload and try again"))
-                        : Optional.empty())
-                .or(() -> ReviewRules.canSave(r.pending(), c.mode(), r.everLive()))
-                .or(() -> c.mode() == SaveMode.DIRECT ? refuseMoveDuringSession(s, c.details()) : Optional.empty());
-        if (wrong.isPresent()) {
-            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
-        }
-        List<PileEvent> events = new ArrayList<>();
-        if (c.create()) {
-            events.add(new PileEvent.PileCreated(pileId, c.details().chargerNumber(), c.at()));
-        }
-        events.add(switch (c.mode()) {
-            case DRAFT -> new PileEvent.ChargerDraftSaved(c.details(), c.origin(), c.at());
-            case REVIEW -> new PileEvent.ChargerChangeSubmitted(UUID.randomUUID().toString(), c.details(), c.origin(), c.at());
-            case DIRECT -> new PileEvent.ChargerChangeApplied(null, r.live(), c.details(), c.origin(), c.at());
-        });
-        return Effect().persist(events).thenRun(ns -> afterRecordChange(s, ns))
-                .thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+        return registration(s, RegistrationRules.save(s, pileId, c, UUID.randomUUID().toString()), c.replyTo());
     }
 
     private ReplyEffect<PileEvent, PileState> onApproveDetails(PileState s, PileCommand.ApproveDetails c) {
-        ChargerRecord r = s.record();
-        Optional<Result.Rejection> wrong = ReviewRules.canDecide(r.pending(), c.changeId(), c.origin().by())
-                .or(() -> refuseMoveDuringSession(s, r.pending().proposed()));
-        if (wrong.isPresent()) {
-            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
-        }
-        return Effect().persist(new PileEvent.ChargerChangeApplied(c.changeId(), r.live(), r.pending().proposed(),
-                        c.origin(), c.at()))
-                .thenRun(ns -> afterRecordChange(s, ns)).thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+        return registration(s, RegistrationRules.approve(s, pileId, c.changeId(), c.origin(), c.at()), c.replyTo());
     }
 
     private ReplyEffect<PileEvent, PileState> onRejectDetails(PileState s, PileCommand.RejectDetails c) {
-        Optional<Result.Rejection> wrong = ReviewRules.canDecide(s.record().pending(), c.changeId(), c.origin().by());
-        if (wrong.isPresent()) {
-            return Effect().reply(c.replyTo(), new Result<>(null, wrong.get()));
-        }
-        return Effect().persist(new PileEvent.ChargerChangeRejected(c.changeId(), c.comment(), c.origin(), c.at()))
-                .thenRun(ns -> afterRecordChange(s, ns)).thenReply(c.replyTo(), ns -> Result.ok(ChargerView.of(ns)));
+        return registration(s, RegistrationRules.reject(s, c.changeId(), c.comment(), c.origin(), c.at()), c.replyTo());
     }
 
-    /** Moving a charger or swapping its device while it charges someone is refused until the session ends. */
-    private Optional<Result.Rejection> refuseMoveDuringSession(PileState s, ChargerDetails next) {
-        if (s.sessions().isEmpty()) {
-            return Optional.empty();
+    private ReplyEffect<PileEvent, PileState> registration(PileState s, RegistrationRules.Decision d,
+                                                           ActorRef<Result<ChargerView>> replyTo) {
+        if (d.rejection() != null) {
+            return Effect().reply(replyTo, new Result<>(null, d.rejection()));
         }
-        ChargerDetails live = s.record().live();
-        if (live != null && !live.stationId().equals(next.stationId())) {
-            return Optional.of(new Result.Rejection(409, "stationId", "a charging session is in progress on charger "
-                    + pileId + ": it cannot move to another station until the session ends"));
-        }
-        if (s.identity() != null && !s.identity().equals(next.deviceIdentity())) {
-            return Optional.of(new Result.Rejection(409, "deviceIdentity", "a charging session is in progress on charger "
-                    + pileId + ": its device cannot be unbound or swapped until the session ends"));
-        }
-        return Optional.empty();
+        return Effect().persist(d.events()).thenRun(ns -> afterRecordChange(s, ns))
+                .thenReply(replyTo, ns -> Result.ok(ChargerView.of(ns)));
     }
 
     /** After a registration change: give back charger numbers no longer held, link the station(s). */
     private void afterRecordChange(PileState before, PileState after) {
-        for (String number : heldNumbers(before)) {
-            if (!heldNumbers(after).contains(number)) {
+        java.util.Set<String> numbersHeld = RegistrationRules.heldNumbers(after);
+        for (String number : RegistrationRules.heldNumbers(before)) {
+            if (!numbersHeld.contains(number)) {
                 ClusterSharding.get(ctx.getSystem()).entityRefFor(ChargerNumberEntity.ENTITY_KEY, number)
                         .tell(new ChargerNumberEntity.Release(pileId, now()));
             }
         }
-        for (String identity : heldIdentities(before)) {
-            if (!heldIdentities(after).contains(identity)) {
+        java.util.Set<String> identitiesHeld = RegistrationRules.heldIdentities(after);
+        for (String identity : RegistrationRules.heldIdentities(before)) {
+            if (!identitiesHeld.contains(identity)) {
                 ClusterSharding.get(ctx.getSystem()).entityRefFor(DeviceEntity.ENTITY_KEY, identity)
                         .tell(new DeviceEntity.Release(pileId, ctx.getSystem().ignoreRef()));
                 if (session != null && identity.equals(before.identity())) {
@@ -286,39 +243,6 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (after.record().live() != null && !after.record().stationLinked()) {
             linkStations(after.record());
         }
-    }
-
-    /** Device identities this pile is bound to or has reserved in a draft or a change waiting for review. */
-    private static java.util.Set<String> heldIdentities(PileState s) {
-        java.util.Set<String> n = new java.util.HashSet<>();
-        if (s.identity() != null) {
-            n.add(s.identity());
-        }
-        ChargerRecord r = s.record();
-        for (ChargerDetails d : java.util.Arrays.asList(r.live(), r.draft(), r.pending() == null ? null : r.pending().proposed())) {
-            if (d != null && d.deviceIdentity() != null) {
-                n.add(d.deviceIdentity());
-            }
-        }
-        return n;
-    }
-
-    private static java.util.Set<String> heldNumbers(PileState s) {
-        java.util.Set<String> n = new java.util.HashSet<>();
-        if (s.chargerNumber() != null) {
-            n.add(s.chargerNumber());
-        }
-        ChargerRecord r = s.record();
-        if (r.live() != null) {
-            n.add(r.live().chargerNumber());
-        }
-        if (r.draft() != null) {
-            n.add(r.draft().chargerNumber());
-        }
-        if (r.pending() != null) {
-            n.add(r.pending().proposed().chargerNumber());
-        }
-        return n;
     }
 
     /** The station side of an assignment: the old station lets go, the new one takes the charger; resent until both confirm. */
@@ -424,7 +348,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private ReplyEffect<PileEvent, PileState> onPassivateIfDisconnected(PileState s, PileCommand.PassivateIfDisconnected c) {
-        if (session == null && inFlight == null && waiters.isEmpty()) {
+        if (session == null && commands.idle()) {
             shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         }
         return Effect().noReply();
@@ -486,71 +410,38 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     private ReplyEffect<PileEvent, PileState> onBoot(PileState s, PileCommand.FromCharger c,
                                                      ChargerReport.BootReported boot) {
-        List<PileEvent> events = new ArrayList<>();
-        String serial = boot.serialNumber();
-        PileState.BootInfo was = s.boot();
-        if (was == null || !Objects.equals(was.vendor(), boot.vendor())
-                || !Objects.equals(was.model(), boot.model()) || !Objects.equals(was.serialNumber(), serial)
-                || !Objects.equals(was.firmwareVersion(), boot.firmwareVersion())) {
-            events.add(new PileEvent.BootInfoChanged(boot.vendor(), boot.model(), serial,
-                    boot.firmwareVersion(), c.receivedAt()));
-            if (was != null && was.serialNumber() != null && !was.serialNumber().equals(serial)) {
-                events.add(new PileEvent.AlertRaised("SERIAL_NUMBER_CHANGED",
-                        "device reported serial " + serial + ", was " + was.serialNumber(), null, c.receivedAt()));
-            }
-        }
-        for (ChargingSession open : s.sessions().values()) {
-            events.addAll(closeByServer(open, "Reboot", "REBOOT", c.receivedAt()));
-        }
-        ChargerReply.ToCall answer = answer(c, new ChargerReply.BootAnswer(ChargerReply.Registration.ACCEPTED, now(),
-                heartbeatSeconds()));
+        SessionRules.Decision d = rules.boot(s, boot, live, c.receivedAt(), now(), heartbeatSeconds());
+        return persistThenAnswer(s, c, d.events(), answer(c, d.reply()));
+    }
+
+    /** Persists the events (if any), forgets the live registers of sessions they ended, then answers. */
+    private ReplyEffect<PileEvent, PileState> persistThenAnswer(PileState s, PileCommand.FromCharger c,
+                                                                List<PileEvent> events, ChargerReply.ToCall answer) {
         if (events.isEmpty()) {
             return Effect().reply(c.replyTo(), answer);
         }
         return Effect().persist(events).thenRun(ns -> forgetEnded(s, ns)).thenReply(c.replyTo(), ns -> answer);
     }
 
-    /** Ends an open session from the server side (reboot, superseded) with the last known reading; flags it. */
-    private List<PileEvent> closeByServer(ChargingSession open, String reason, String endedBy, Instant at) {
-        long last = lastKnownWh(open);
-        return List.of(
-                new PileEvent.SessionEnded(open.transactionId(), last, at, reason, open.energyTo(last), endedBy, at),
-                new PileEvent.AlertRaised("SESSION_ENDED_BY_" + endedBy, "transaction " + open.transactionId()
-                        + " was still open; closed at the last known reading " + last + " Wh", open.transactionId(), at));
-    }
-
-    private long lastKnownWh(ChargingSession open) {
-        long[] live = liveRegister.get(open.transactionId());
-        return live != null ? Math.max(live[0], open.lastKnownWh()) : open.lastKnownWh();
-    }
-
     private void forgetEnded(PileState before, PileState after) {
+        if (before.sessions().isEmpty()) {
+            return;
+        }
         for (Integer tx : before.sessions().keySet()) {
             if (!after.sessions().containsKey(tx)) {
-                liveRegister.remove(tx);
-                lastCheckpoint.remove(tx);
+                live.forget(tx);
             }
         }
     }
 
     private ReplyEffect<PileEvent, PileState> onStatus(PileState s, PileCommand.FromCharger c,
                                                        ChargerReport.StatusReported st) {
-        PileState.Connector was = s.connectors().get(st.connectorId());
-        ChargerReply.ToCall answer = answer(c, ChargerReply.ACKNOWLEDGED);
-        if (was != null && was.status().equals(st.status()) && was.errorCode().equals(st.errorCode())
-                && Objects.equals(was.info(), st.info()) && Objects.equals(was.vendorErrorCode(), st.vendorErrorCode())) {
-            return Effect().reply(c.replyTo(), answer);
-        }
-        List<PileEvent> events = new ArrayList<>();
-        events.add(new PileEvent.ConnectorStatusChanged(st.connectorId(), st.status(), st.errorCode(), st.info(),
-                st.vendorErrorCode(), st.timestamp(), c.receivedAt()));
-        clockAlert(s, events, st.timestamp(), c, null);
-        return Effect().persist(events).thenReply(c.replyTo(), ns -> answer);
+        return persistThenAnswer(s, c, rules.status(s, st, c.receivedAt()), answer(c, ChargerReply.ACKNOWLEDGED));
     }
 
     private ReplyEffect<PileEvent, PileState> onStart(PileState s, PileCommand.FromCharger c,
                                                       ChargerReport.SessionStartReported st) {
-        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStartWh(), st.startedAt());
+        ChargingSession same = rules.retried(s, st);
         if (same != null) {
             return Effect().reply(c.replyTo(), startAnswer(c, same.transactionId()));
         }
@@ -565,95 +456,45 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return Effect().reply(c.replyTo(), refusal(c, ChargerReply.Reason.INTERNAL, "cannot allocate a transaction id"));
         }
         ChargerReport.SessionStartReported st = (ChargerReport.SessionStartReported) c.report();
-        ChargingSession same = s.sameStart(st.connectorId(), st.idTag(), st.meterStartWh(), st.startedAt());
+        ChargingSession same = rules.retried(s, st);
         if (same != null) { // a retry overtook the allocation: the id just drawn stays unused
             return Effect().reply(c.replyTo(), startAnswer(c, same.transactionId()));
         }
         int txId = a.transactionId();
-        List<PileEvent> events = new ArrayList<>();
-        ChargingSession stale = s.openSessionOn(st.connectorId());
-        if (stale != null) {
-            events.addAll(closeByServer(stale, "Superseded", "SUPERSEDED", c.receivedAt()));
-        }
-        events.add(new PileEvent.SessionStarted(txId, st.connectorId(), st.idTag(),
-                authorization(c).status().label(), st.meterStartWh(), st.startedAt(), c.receivedAt(),
-                st.reservationId()));
-        Long previous = s.lastRegisterWh().get(st.connectorId());
-        if (st.meterStartWh() == 0 && previous != null && previous > 0) {
-            events.add(new PileEvent.AlertRaised("START_READING_ZERO", "meterStart 0 after a register of "
-                    + previous + " Wh: energy is counted from " + previous + " Wh unless the register was reset",
-                    txId, c.receivedAt()));
-        }
-        violationAlerts(events, c, txId);
-        clockAlert(s, events, st.startedAt(), c, txId);
-        ChargerReply.ToCall answer = startAnswer(c, txId);
-        return Effect().persist(events).thenRun(ns -> {
+        SessionRules.Decision d = rules.start(s, st, authorization(c), txId, c.tolerated(), live, c.receivedAt());
+        ChargerReply.ToCall answer = answer(c, d.reply());
+        return Effect().persist(d.events()).thenRun(ns -> {
             forgetEnded(s, ns);
-            lastCheckpoint.put(txId, c.receivedAt());
+            live.started(txId, c.receivedAt());
         }).thenReply(c.replyTo(), ns -> answer);
     }
 
     private ReplyEffect<PileEvent, PileState> onStop(PileState s, PileCommand.FromCharger c,
                                                      ChargerReport.SessionEndReported st) {
-        int txId = st.transactionId();
-        List<PileEvent> events = new ArrayList<>();
-        String reason = st.reason() == null ? "Local" : st.reason();
-        ChargingSession open = s.sessions().get(txId);
-        ChargingSession ended = open == null ? s.endedSession(txId) : null;
-        boolean storeData;
-        if (open != null || (ended != null && ended.endedByServer())) {
-            ChargingSession base = open != null ? open : ended;
-            events.add(new PileEvent.SessionEnded(txId, st.meterStopWh(), st.stoppedAt(), reason,
-                    base.energyTo(st.meterStopWh()), "CHARGER", c.receivedAt()));
-            if (base.meterWentBackwards(st.meterStopWh())) {
-                events.add(new PileEvent.AlertRaised("METER_ANOMALY", "meterStop " + st.meterStopWh()
-                        + " Wh is below meterStart " + base.meterStart() + " Wh: the session is recorded with 0 Wh; "
-                        + "check the meter (replaced, reset or faulty)", txId, c.receivedAt()));
-            }
-            if (ended != null) {
-                events.add(new PileEvent.AlertRaised("SESSION_CORRECTED_BY_LATE_STOP", "transaction " + txId
-                        + " had been closed by " + ended.endedBy() + "; the charger's StopTransaction replaced its figures",
-                        txId, c.receivedAt()));
-            }
-            storeData = true;
-        } else if (ended != null || s.unknownStopRecorded(txId)) {
-            storeData = false; // the same StopTransaction again: stop once
-        } else {
-            events.add(new PileEvent.UnknownStopRecorded(txId, st.meterStopWh(), st.stoppedAt(), reason, st.idTag(),
-                    c.receivedAt()));
-            events.add(new PileEvent.AlertRaised("UNKNOWN_TRANSACTION_STOPPED", "StopTransaction for transaction "
-                    + txId + " which this server never started; answered normally", txId, c.receivedAt()));
-            storeData = true;
-        }
-        if (!events.isEmpty()) {
-            violationAlerts(events, c, txId);
-            clockAlert(s, events, st.stoppedAt(), c, txId);
-        }
-        ChargerReply.ToCall answer = answer(c, new ChargerReply.SessionEndAnswer(
-                st.idTag() == null ? null : authorization(c)));
-        int connector = open != null ? open.connectorId() : ended != null ? ended.connectorId() : 0;
-        List<MeterSample> samples = storeData ? placed(st.readings(), connector, txId) : List.of();
-        if (events.isEmpty()) {
+        SessionRules.StopDecision d = rules.stop(s, st, authorization(c), c.tolerated(), c.receivedAt());
+        ChargerReply.ToCall answer = answer(c, d.reply());
+        List<MeterSample> samples = d.keepReadings() ? placed(st.readings(), d.connectorId()) : List.of();
+        if (d.events().isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
         }
-        return Effect().persist(events).thenRun(ns -> {
+        return Effect().persist(d.events()).thenRun(ns -> {
             forgetEnded(s, ns);
             writeThenAnswer(samples, c, answer);
         }).thenNoReply();
     }
 
     /**
-     * A session's readings belong to the connector the pile knows the session on (a StopTransaction names none);
-     * the adapter placed them on the whole charger.
+     * A session's readings belong to the connector the pile knows the session on (an end report may name none: the
+     * adapter placed them on the whole charger).
      */
-    private static List<MeterSample> placed(List<MeterSample> readings, int connector, int txId) {
+    private static List<MeterSample> placed(List<MeterSample> readings, int connector) {
         if (readings.isEmpty() || readings.get(0).connectorId() == connector) {
             return readings;
         }
         List<MeterSample> out = new ArrayList<>(readings.size());
         for (MeterSample r : readings) {
-            out.add(new MeterSample(r.pileId(), connector, txId, r.sampledAt(), r.receivedAt(), r.measurand(),
-                    r.phase(), r.location(), r.unit(), r.context(), r.format(), r.value(), r.number()));
+            out.add(new MeterSample(r.pileId(), connector, r.transactionId(), r.sampledAt(), r.receivedAt(),
+                    r.measurand(), r.phase(), r.location(), r.unit(), r.context(), r.format(), r.value(), r.number()));
         }
         return out;
     }
@@ -661,34 +502,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private ReplyEffect<PileEvent, PileState> onMeterValues(PileState s, PileCommand.FromCharger c,
                                                             ChargerReport.MeterReported mv) {
         List<MeterSample> samples = mv.readings();
-        List<PileEvent> events = new ArrayList<>();
-        Instant newest = null;
         for (MeterSample sample : samples) {
             latest.remember(sample);
-            newest = newest == null || sample.sampledAt().isAfter(newest) ? sample.sampledAt() : newest;
-            Long wh = MeterReadings.energyRegisterWh(sample);
-            if (wh != null && mv.transactionId() != null && s.sessions().containsKey(mv.transactionId())) {
-                long[] live = liveRegister.get(mv.transactionId());
-                long orderAt = MeterReadings.orderingTime(sample, services.settings().clockSkewTolerance()).toEpochMilli();
-                if (live == null) {
-                    liveRegister.put(mv.transactionId(), new long[] {wh, orderAt});
-                } else if (orderAt >= live[1]) {
-                    live[0] = wh; // in place, like the latest readings: nothing new for a young collection to copy
-                    live[1] = orderAt;
-                }
-            }
         }
-        Integer tx = mv.transactionId();
-        if (tx != null && liveRegister.containsKey(tx)) {
-            Instant last = lastCheckpoint.getOrDefault(tx, Instant.EPOCH);
-            if (!c.receivedAt().isBefore(last.plus(services.settings().checkpointInterval()))) {
-                long[] live = liveRegister.get(tx);
-                events.add(new PileEvent.SessionEnergyCheckpoint(tx, live[0], Instant.ofEpochMilli(live[1])));
-                lastCheckpoint.put(tx, c.receivedAt());
-            }
-        }
-        violationAlerts(events, c, tx);
-        clockAlert(s, events, newest, c, tx);
+        List<PileEvent> events = rules.meter(s, mv, c.tolerated(), live, c.receivedAt());
         ChargerReply.ToCall answer = answer(c, ChargerReply.ACKNOWLEDGED);
         if (events.isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
@@ -707,25 +524,6 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 : refusal(c, ChargerReply.Reason.INTERNAL, "meter values could not be stored")));
     }
 
-    private void violationAlerts(List<PileEvent> events, PileCommand.FromCharger c, Integer txId) {
-        for (ChargerReport.Tolerated v : c.tolerated()) {
-            events.add(new PileEvent.AlertRaised(v.kind(), v.detail(), txId, c.receivedAt()));
-        }
-    }
-
-    /**
-     * A charger whose clock is ahead is reported once an hour, not on every call that carries its time: a wrong clock
-     * would otherwise write an alert to the journal with every MeterValues.
-     */
-    private void clockAlert(PileState s, List<PileEvent> events, Instant chargerTime, PileCommand.FromCharger c,
-                            Integer txId) {
-        if (chargerTime != null && chargerTime.isAfter(c.receivedAt().plus(services.settings().clockSkewTolerance()))
-                && !s.alertedSince("CLOCK_SKEW", c.receivedAt().minus(CLOCK_SKEW_REPEAT))) {
-            events.add(new PileEvent.AlertRaised("CLOCK_SKEW", "charger time " + chargerTime + " is ahead of server time "
-                    + c.receivedAt() + "; ordering uses the time of receipt", txId, c.receivedAt()));
-        }
-    }
-
     // ---- command queue --------------------------------------------------------------------------------
 
     private ReplyEffect<PileEvent, PileState> onSubmitCommand(PileState s, PileCommand.SubmitCommand c) {
@@ -739,8 +537,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                         c.origin()))
                 .thenRun(ns -> {
                     metrics.command(op.name(), "accepted");
-                    waiters.put(id, c.replyTo());
-                    unsent.put(id, new SessionMessage.SendCall(id, op));
+                    commands.accept(id, op, c.replyTo());
                     timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id),
                             services.settings().commandTimeout());
                     sendNextCommand();
@@ -750,17 +547,14 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
 
     /** One outstanding CALL per charger: the oldest accepted command goes first. */
     private void sendNextCommand() {
-        if (inFlight != null || session == null || unsent.isEmpty()) {
-            return;
+        CommandQueue.Send next = commands.next(session != null);
+        if (next != null) {
+            session.tell(new SessionMessage.SendCall(next.commandId(), next.operation()));
         }
-        SessionMessage.SendCall next = unsent.values().iterator().next();
-        unsent.remove(next.commandId());
-        inFlight = next.commandId();
-        session.tell(next);
     }
 
     private ReplyEffect<PileEvent, PileState> onChargerAnswered(PileState s, PileCommand.ChargerAnswered a) {
-        if (!s.openCommands().containsKey(a.commandId()) || !a.commandId().equals(inFlight)) {
+        if (!s.openCommands().containsKey(a.commandId()) || !commands.isInFlight(a.commandId())) {
             ctx.getLog().info("pile {}: answer to unknown command {} dropped", pileId, a.commandId());
             return Effect().noReply();
         }
@@ -773,11 +567,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (!s.openCommands().containsKey(t.commandId())) {
             return Effect().noReply();
         }
-        long seconds = services.settings().commandTimeout().toSeconds();
-        String reason = t.commandId().equals(inFlight)
-                ? "timeout: the charger did not answer within " + seconds + " s"
-                : "timeout: the charger was not connected to take the call within " + seconds + " s";
-        return complete(s, t.commandId(), CommandResult.FAILED, null, reason);
+        return complete(s, t.commandId(), CommandResult.FAILED, null,
+                commands.timeoutReason(t.commandId(), services.settings().commandTimeout().toSeconds()));
     }
 
     private ReplyEffect<PileEvent, PileState> onFailInterrupted(PileState s, PileCommand.FailInterruptedCommands f) {
@@ -798,14 +589,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 .thenRun(ns -> {
                     metrics.command(open == null ? "unknown" : open.action(), outcome.toLowerCase(java.util.Locale.ROOT));
                     timers.cancel(id);
-                    unsent.remove(id);
-                    if (id.equals(inFlight)) {
-                        inFlight = null;
-                    }
-                    ActorRef<Result<CommandResult>> waiter = waiters.remove(id);
-                    CommandResult result = ns.recentCommands().get(ns.recentCommands().size() - 1);
+                    ActorRef<Result<CommandResult>> waiter = commands.complete(id);
                     if (waiter != null) {
-                        waiter.tell(Result.ok(result));
+                        waiter.tell(Result.ok(ns.recentCommands().get(ns.recentCommands().size() - 1)));
                     }
                     sendNextCommand();
                 })
@@ -819,7 +605,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private <T> Result<T> notFound() {
-        return Result.rejected(404, null, "pile " + pileId + " does not exist");
+        return Result.rejected(Result.Reason.NOT_FOUND, null, "pile " + pileId + " does not exist");
     }
 
     private static Authorization authorization(PileCommand.FromCharger c) {
@@ -843,8 +629,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         Map<Integer, List<PileView.LatestReading>> meter = latest.view();
         List<ChargingSession> active = new ArrayList<>();
         for (ChargingSession open : s.sessions().values()) {
-            long[] live = liveRegister.get(open.transactionId());
-            active.add(live == null ? open : open.withReading(live[0], Instant.ofEpochMilli(live[1])));
+            active.add(live.withLive(open));
         }
         return new PileView(pileId, s.chargerNumber(), s.identity(), session != null, lastSeen, remoteAddress,
                 s.boot(), s.connectors().values(), active, s.endedSessions(), meter, s.alerts(), s.unknownStops(),

@@ -215,12 +215,12 @@ public final class DeviceEntity
                 .onCommand(Release.class, this::onRelease)
                 .onCommand(Transfer.class, (s, c) -> !c.fromPile().equals(s.pileId()) || s.boundAt() == null
                         || !s.boundAt().isBefore(c.claimedBefore())
-                        ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
+                        ? Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "deviceIdentity", "device " + identity
                                 + " is bound to pile " + s.pileId()))
                         : persistAndCopy(List.of(new Released(c.fromPile(), c.at()), new Bound(c.toPile(), c.at())))
                                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
                 .onCommand(IssueSecret.class, (s, c) -> !c.pileId().equals(s.pileId())
-                        ? Effect().reply(c.replyTo(), Result.rejected(409, "deviceIdentity", "device " + identity
+                        ? Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "deviceIdentity", "device " + identity
                                 + " is not bound to pile " + c.pileId()))
                         : persistAndCopy(List.of(new SecretIssued(c.digest(), c.at(), c.origin())))
                                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns))))
@@ -251,7 +251,7 @@ public final class DeviceEntity
         }
         if (s.pileId() != null) {
             return Effect().reply(c.replyTo(),
-                    Result.rejected(409, "deviceIdentity", "device " + identity + " is already bound to pile " + s.pileId()));
+                    Result.rejected(Result.Reason.CONFLICT, "deviceIdentity", "device " + identity + " is already bound to pile " + s.pileId()));
         }
         return persistAndCopy(List.of(new Bound(c.pileId(), clock.instant())))
                 .thenReply(c.replyTo(), ns -> Result.ok(binding(ns)));

@@ -101,16 +101,16 @@ public final class IdTagEntity
                         Authorization.Status.ofTag(c.status());
                     } catch (RuntimeException e) {
                         return Effect().reply(c.replyTo(),
-                                Result.rejected(400, "status", "status must be Accepted, Blocked, Expired or Invalid"));
+                                Result.rejected(Result.Reason.INVALID, "status", "status must be Accepted, Blocked, Expired or Invalid"));
                     }
                     if (c.parentIdTag() != null && c.parentIdTag().equals(idTag)) {
-                        return Effect().reply(c.replyTo(), Result.rejected(400, "parentIdTag", "a tag cannot be its own parent"));
+                        return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.INVALID, "parentIdTag", "a tag cannot be its own parent"));
                     }
                     return Effect().persist(new TagPut(c.status(), c.expiryDate(), c.parentIdTag(), clock.instant(), c.origin()))
                             .thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
                 })
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), s.exists()
-                        ? Result.ok(view(s)) : Result.rejected(404, null, "id tag " + idTag + " does not exist")))
+                        ? Result.ok(view(s)) : Result.rejected(Result.Reason.NOT_FOUND, null, "id tag " + idTag + " does not exist")))
                 .onCommand(Authorize.class, (s, c) -> Effect().reply(c.replyTo(), info(s, c.at())))
                 .build();
     }

@@ -85,6 +85,6 @@ public record StationDetails(String name, Address address, double latitude, doub
     }
 
     private static Optional<Result.Rejection> bad(String field, String detail) {
-        return Optional.of(new Result.Rejection(400, field, detail));
+        return Optional.of(new Result.Rejection(Result.Reason.INVALID, field, detail));
     }
 }

@@ -207,7 +207,7 @@ public final class StationEntity
     /** One journal write for the batch: an event per charger not yet at the station. */
     private ReplyEffect<Event, State> onAssign(State s, AssignChargers c) {
         if (!s.exists()) {
-            return Effect().reply(c.replyTo(), Result.rejected(404, null, "no station " + stationId));
+            return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.NOT_FOUND, null, "no station " + stationId));
         }
         List<Event> events = new ArrayList<>();
         java.util.Set<String> added = new java.util.HashSet<>();
@@ -225,12 +225,12 @@ public final class StationEntity
     private ReplyEffect<Event, State> onSave(State s, Save c) {
         Optional<Result.Rejection> wrong = c.details().validate()
                 .or(() -> c.create() && s.exists()
-                        ? Optional.of(new Result.Rejection(409, "stationId", "station " + stationId + " already exists"))
+                        ? Optional.of(new Result.Rejection(Result.Reason.CONFLICT, "stationId", "station " + stationId + " already exists"))
                         : Optional.empty())
                 .or(() -> !c.create() && !s.exists() ? exists(s) : Optional.empty())
                 .or(() -> versionMismatch(s, c.expectedVersion()))
                 .or(() -> s.status() == Status.DECOMMISSIONED
-                        ? Optional.of(new Result.Rejection(409, null, "station " + stationId + " is decommissioned"))
+                        ? Optional.of(new Result.Rejection(Result.Reason.CONFLICT, null, "station " + stationId + " is decommissioned"))
                         : Optional.empty())
                 .or(() -> ReviewRules.canSave(s.pending(), c.mode(), s.live() != null));
         if (wrong.isPresent()) {
@@ -268,12 +268,12 @@ public final class StationEntity
             return Effect().reply(c.replyTo(), Result.ok(view(s)));
         }
         if (wrong.isEmpty() && s.pending() != null) {
-            wrong = Optional.of(new Result.Rejection(409, null, "a change is waiting for review: decide it first"));
+            wrong = Optional.of(new Result.Rejection(Result.Reason.CONFLICT, null, "a change is waiting for review: decide it first"));
         }
         if (wrong.isEmpty() && !s.chargers().isEmpty()) {
             // a station may hold thousands: the problem names the first few and the count
             String named = String.join(", ", s.chargers().stream().limit(10).toList());
-            wrong = Optional.of(new Result.Rejection(409, null, "station still has " + s.chargers().size()
+            wrong = Optional.of(new Result.Rejection(Result.Reason.CONFLICT, null, "station still has " + s.chargers().size()
                     + (s.chargers().size() == 1 ? " charger (" : " chargers (") + named
                     + (s.chargers().size() > 10 ? ", ..." : "") + "): move or decommission them first"));
         }
@@ -284,13 +284,13 @@ public final class StationEntity
     }
 
     private Optional<Result.Rejection> exists(State s) {
-        return s.exists() ? Optional.empty() : Optional.of(new Result.Rejection(404, null, "no station " + stationId));
+        return s.exists() ? Optional.empty() : Optional.of(new Result.Rejection(Result.Reason.NOT_FOUND, null, "no station " + stationId));
     }
 
     private Optional<Result.Rejection> versionMismatch(State s, Long expected) {
         long current = version();
         if (expected != null && expected != current) {
-            return Optional.of(new Result.Rejection(412, null, "station " + stationId + " is at version " + current
+            return Optional.of(new Result.Rejection(Result.Reason.STALE, null, "station " + stationId + " is at version " + current
                     + ", not " + expected + ": someone else changed it; reload and try again"));
         }
         return Optional.empty();
@@ -306,6 +306,6 @@ public final class StationEntity
     }
 
     private Result<StationView> notFound() {
-        return Result.rejected(404, null, "no station " + stationId);
+        return Result.rejected(Result.Reason.NOT_FOUND, null, "no station " + stationId);
     }
 }

@@ -40,7 +40,7 @@ class AccountEntityTest {
         var result = account.<Result<AccountEntity.AccountView>>runCommand(
                 r -> new AccountEntity.Create(Role.ADMIN, "OTHER", ADMIN, T0, r));
         assertFalse(result.reply().isOk());
-        assertEquals(409, result.reply().rejection().status());
+        assertEquals(io.chargeplane.control.Result.Reason.CONFLICT, result.reply().rejection().reason());
         assertEquals("username", result.reply().rejection().field());
         assertTrue(result.events().isEmpty());
     }

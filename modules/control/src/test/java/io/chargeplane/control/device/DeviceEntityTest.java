@@ -31,7 +31,7 @@ class DeviceEntityTest {
         assertTrue(first.reply().isOk());
         var second = kit.<io.chargeplane.control.Result<DeviceEntity.Binding>>runCommand(r -> new DeviceEntity.Claim("pile-2", r));
         assertTrue(!second.reply().isOk());
-        assertTrue(second.reply().rejection().status() == 409);
+        assertTrue(second.reply().rejection().reason() == io.chargeplane.control.Result.Reason.CONFLICT);
         assertTrue(second.events().isEmpty());
         kit.restart();
         assertEquals("pile-1", kit.getState().pileId());

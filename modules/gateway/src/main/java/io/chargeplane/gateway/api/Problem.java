@@ -10,6 +10,24 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("about:blank", title(status), status, detail, field);
     }
 
+    /** An entity's refusal, its domain reason put as the HTTP status that says the same. */
+    public static Problem of(io.chargeplane.control.Result.Rejection r) {
+        return of(status(r.reason()), r.detail(), r.field());
+    }
+
+    public static int status(io.chargeplane.control.Result.Reason reason) {
+        return switch (reason) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case STALE -> 412;
+            case LOCKED -> 423;
+            case UNAVAILABLE -> 503;
+        };
+    }
+
     /**
      * Entity errors cross nodes as text ("409 detail" or "400 field: detail", see the entities); this reads
      * them back. Anything else is an internal error.

@@ -53,7 +53,7 @@ public final class Replies {
             Object value = result.get();
             if (value instanceof Result<?> r) {
                 if (!r.isOk()) {
-                    return problem(Problem.of(r.rejection().status(), r.rejection().detail(), r.rejection().field()));
+                    return problem(Problem.of(r.rejection()));
                 }
                 value = r.value();
             }
@@ -81,7 +81,7 @@ public final class Replies {
             }
             Result<T> r = result.get();
             if (!r.isOk()) {
-                return problem(Problem.of(r.rejection().status(), r.rejection().detail(), r.rejection().field()));
+                return problem(Problem.of(r.rejection()));
             }
             return D.respondWithHeader(HttpHeader.parse("ETag", "\"" + version.applyAsLong(r.value()) + "\""),
                     () -> D.complete(StatusCodes.OK, r.value(), Jackson.marshaller(Json.MAPPER)));

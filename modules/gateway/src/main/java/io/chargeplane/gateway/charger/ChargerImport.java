@@ -129,7 +129,7 @@ final class ChargerImport {
                 return new RowResult(line, pileId, number, "failed", 500, null, String.valueOf(err.getMessage()));
             }
             if (!res.isOk()) {
-                return new RowResult(line, pileId, number, "failed", res.rejection().status(), res.rejection().field(),
+                return new RowResult(line, pileId, number, "failed", io.chargeplane.gateway.api.Problem.status(res.rejection().reason()), res.rejection().field(),
                         res.rejection().detail());
             }
             return new RowResult(line, pileId, number, "saved", null, null, null);

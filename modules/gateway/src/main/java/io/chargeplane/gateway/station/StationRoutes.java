@@ -165,7 +165,7 @@ public final class StationRoutes extends AllDirectives {
         }
         StationEntity.StationView v = r.value();
         if (v.pending() == null) {
-            return Result.rejected(404, null, "no change of station " + v.stationId() + " is waiting for review");
+            return Result.rejected(Result.Reason.NOT_FOUND, null, "no change of station " + v.stationId() + " is waiting for review");
         }
         List<Diff.FieldChange> changes = Diff.between(v.live(), v.pending().proposed());
         return Map.of("stationId", v.stationId(), "changeId", v.pending().changeId(),
