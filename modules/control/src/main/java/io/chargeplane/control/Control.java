@@ -83,6 +83,7 @@ public final class Control {
         RegistrationSteps registrationSteps = new RegistrationSteps(system, clock,
                 system.settings().config().getDuration("chargeplane.control.orphan-claim-grace"));
         RegistrationSaga.init(system, registrationSteps, clock);
+        io.chargeplane.control.charger.registration.InterruptedRegistrations.resume(system, db, blocking);
         if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
             ReadSide.start(system, db);
         }

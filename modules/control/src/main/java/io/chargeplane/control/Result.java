@@ -21,6 +21,11 @@ public record Result<T>(@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) T value, Reje
         return rejection == null;
     }
 
+    /** The value turned into another (an API's shape of it), the rejection kept. */
+    public <U> Result<U> map(java.util.function.Function<T, U> f) {
+        return isOk() ? new Result<>(f.apply(value), null) : new Result<>(null, rejection);
+    }
+
     /** Why a command was refused: the kind of reason, the offending field or null, and what to do about it. */
     public record Rejection(Reason reason, String field, String detail) implements CborSerializable {
     }

@@ -15,6 +15,8 @@ import io.chargeplane.control.charger.language.ChargerOperation;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
+import io.chargeplane.gateway.api.dto.ChargerLive;
+import io.chargeplane.gateway.api.dto.CommandOutcome;
 import io.chargeplane.gateway.auth.Permission;
 import io.chargeplane.ocpp.Direction;
 import io.chargeplane.ocpp.OcppAction;
@@ -107,8 +109,9 @@ public final class ApiRoutes extends AllDirectives {
 
     // ---- handlers ---------------------------------------------------------------------------------------
 
-    private CompletionStage<Result<PileView>> pileView(String pileId) {
-        return pile(pileId).ask(PileCommand.Get::new, askTimeout);
+    private CompletionStage<Result<ChargerLive>> pileView(String pileId) {
+        return pile(pileId).<Result<PileView>>ask(PileCommand.Get::new, askTimeout)
+                .thenApply(r -> r.map(ChargerLive::of));
     }
 
     private CompletionStage<?> remoteStart(Call c, JsonNode b) {
@@ -132,7 +135,7 @@ public final class ApiRoutes extends AllDirectives {
      * A call in OCPP 1.6's own terms, for what has no operation yet. It is checked here, at the edge, against the 1.6
      * schema: a caller's bad action or payload is a 400, never the pile's problem.
      */
-    private CompletionStage<Result<CommandResult>> ocpp16Call(Call c, String action, JsonNode payload) {
+    private CompletionStage<Result<CommandOutcome>> ocpp16Call(Call c, String action, JsonNode payload) {
         OcppAction known = Ocpp16.REGISTRY.byName(action).orElse(null);
         if (known == null || !known.callableBy(Direction.FROM_SERVER)) {
             throw new BadRequest("action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
@@ -146,9 +149,9 @@ public final class ApiRoutes extends AllDirectives {
         return command(c, new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString()));
     }
 
-    private CompletionStage<Result<CommandResult>> command(Call c, ChargerOperation operation) {
-        return pile(c.param("pileId")).ask(r -> new PileCommand.SubmitCommand(operation, c.origin(), r),
-                commandAskTimeout);
+    private CompletionStage<Result<CommandOutcome>> command(Call c, ChargerOperation operation) {
+        return pile(c.param("pileId")).<Result<CommandResult>>ask(r -> new PileCommand.SubmitCommand(operation,
+                c.origin(), r), commandAskTimeout).thenApply(r -> r.map(CommandOutcome::of));
     }
 
     private CompletionStage<?> putIdTag(Call call, String tag, JsonNode b) {

@@ -25,6 +25,7 @@ import io.chargeplane.gateway.api.Endpoint;
 import io.chargeplane.gateway.api.Json;
 import io.chargeplane.gateway.api.Paging;
 import io.chargeplane.gateway.api.Replies;
+import io.chargeplane.gateway.api.dto.ChargerRegistration;
 import io.chargeplane.gateway.auth.Permission;
 import io.chargeplane.gateway.review.SaveModes;
 import java.time.Duration;
@@ -88,23 +89,24 @@ public final class ChargerRoutes extends AllDirectives {
                                     (pileId, details) -> saveSaga(pileId, true, details, mode, null, origin))))));
                 })),
                 Endpoint.get("/api/chargers/{pileId}", Permission.READ,
-                        c -> versioned(() -> pile(c).ask(PileCommand.GetRecord::new, ASK), ChargerView::version)),
+                        c -> versioned(() -> dto(pile(c).ask(PileCommand.GetRecord::new, ASK)),
+                                ChargerRegistration::version)),
                 Endpoint.put("/api/chargers/{pileId}", Permission.EDIT_CHARGERS, c -> optionalHeaderValueByName("If-Match",
                         ifMatch -> withBody(b -> save(c, c.param("pileId"), false, b, Replies.ifMatch(ifMatch))))),
                 Endpoint.get("/api/chargers/{pileId}/review", Permission.READ, c -> Replies.reply(() -> pile(c)
                         .<Result<ChargerView>>ask(PileCommand.GetRecord::new, ASK).thenApply(ChargerRoutes::review))),
                 Endpoint.post("/api/chargers/{pileId}/approve", Permission.APPROVE_CHANGES, c -> withBody(b -> {
                     String changeId = Json.text(b, "changeId", true, 64);
-                    return versioned(() -> pile(c).ask(r -> new PileCommand.ApproveDetails(changeId, origin(c),
-                            control.clock().instant(), r), ASK), ChargerView::version);
+                    return versioned(() -> dto(pile(c).ask(r -> new PileCommand.ApproveDetails(changeId, origin(c),
+                            control.clock().instant(), r), ASK)), ChargerRegistration::version);
                 })),
                 Endpoint.post("/api/chargers/{pileId}/device-secret", Permission.EDIT_CHARGERS, c -> Replies.reply(() ->
                         issueSecret(c.param("pileId"), c.origin()))),
                 Endpoint.post("/api/chargers/{pileId}/reject", Permission.APPROVE_CHANGES, c -> withBody(b -> {
                     String changeId = Json.text(b, "changeId", true, 64);
                     String comment = Json.text(b, "comment", true, 1000);
-                    return versioned(() -> pile(c).ask(r -> new PileCommand.RejectDetails(changeId, comment, origin(c),
-                            control.clock().instant(), r), ASK), ChargerView::version);
+                    return versioned(() -> dto(pile(c).ask(r -> new PileCommand.RejectDetails(changeId, comment, origin(c),
+                            control.clock().instant(), r), ASK)), ChargerRegistration::version);
                 })));
     }
 
@@ -143,7 +145,12 @@ public final class ChargerRoutes extends AllDirectives {
         ChargerDetails details = details(b);
         CompletionStage<Result<ChargerView>> saga = saveSaga(pileId, create, details, mode, expectedVersion,
                 new Origin(c.by(), c.remoteAddress()));
-        return versioned(() -> saga, ChargerView::version);
+        return versioned(() -> dto(saga), ChargerRegistration::version);
+    }
+
+    /** The API's shape of a charger's registration. */
+    private static CompletionStage<Result<ChargerRegistration>> dto(CompletionStage<Result<ChargerView>> view) {
+        return view.thenApply(r -> r.map(ChargerRegistration::of));
     }
 
     private CompletionStage<Result<ChargerView>> saveSaga(String pileId, boolean create, ChargerDetails details,

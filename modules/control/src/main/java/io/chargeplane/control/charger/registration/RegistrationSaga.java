@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -31,9 +30,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One charger registration (create or edit, from the REST API or a CSV row) as a persisted process manager, keyed by
  * its request id. What was asked is journaled before the first claim; the steps ({@link RegistrationSteps}) run; the
- * outcome is journaled and the caller answered. After a crash the saga is restarted (sharding remembers it until it
- * has ended) and finishes what was begun: saved if the pile holds the change, else whatever was claimed for it and
- * is not used is given back. The ordering of a save is thus never left to a timing heuristic.
+ * caller is answered and the outcome journaled. After a crash the saga is woken at the next start
+ * ({@link InterruptedRegistrations}) and finishes what was begun: saved if the pile holds the change, else whatever
+ * was claimed for it and is not used is given back. The ordering of a save is thus never left to a timing heuristic.
  */
 public final class RegistrationSaga
         extends EventSourcedBehaviorWithEnforcedReplies<RegistrationSaga.Command, RegistrationSaga.Event, RegistrationSaga.State> {
@@ -55,6 +54,10 @@ public final class RegistrationSaga
     }
 
     private record Recover() implements Command {
+    }
+
+    /** Be in memory: a saga recovered as begun and not ended then finishes ({@link InterruptedRegistrations}). */
+    public record Wake() implements Command {
     }
 
     /** Sent by sharding when the saga passivates. */
@@ -90,10 +93,7 @@ public final class RegistrationSaga
     public static void init(ActorSystem<?> system, RegistrationSteps steps, Clock clock) {
         ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
                         ctx -> create(ctx.getEntityId(), steps, clock, ctx.getShard()))
-                // a saga that has not ended is restarted with its shard (after a crash, on the next start), so that
-                // it finishes; one that ended passivates and is forgotten
-                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)
-                        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced()))
+                // a saga that has not ended is woken at the next start (InterruptedRegistrations) and finishes
                 .withStopMessage(new Stop()));
     }
 
@@ -163,6 +163,7 @@ public final class RegistrationSaga
                     }
                     return Effect().noReply();
                 })
+                .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
                 .build();
     }
@@ -200,11 +201,11 @@ public final class RegistrationSaga
             ended = new Ended(REFUSED, c.result().rejection(), clock.instant());
             reply = c.result();
         }
-        return Effect().persist(ended).thenRun(ns -> {
-            waiting.forEach(w -> w.tell(reply));
-            waiting.clear();
-            passivate();
-        }).thenNoReply();
+        // answered before the end is journaled: what the answer confirms is already durable where it lives (the pile's
+        // registration, the claims); a crash before Ended is written finishes the saga from the pile's record
+        waiting.forEach(w -> w.tell(reply));
+        waiting.clear();
+        return Effect().persist(ended).thenRun(ns -> passivate()).thenNoReply();
     }
 
     private ReplyEffect<Event, State> onRecovered(State s, Recovered c) {
@@ -220,6 +221,8 @@ public final class RegistrationSaga
         Ended ended = c.saved() != null ? new Ended(SAVED, null, clock.instant())
                 : new Ended(INTERRUPTED, new Result.Rejection(Result.Reason.UNAVAILABLE, null,
                         "interrupted by a restart of the server; nothing was kept: retry"), clock.instant());
+        ctx.getLog().info("registration {} of pile {} finished after a restart: {}", requestId, s.began().pileId(),
+                ended.outcome());
         return Effect().persist(ended).thenRun(ns -> passivate()).thenNoReply();
     }
 
