@@ -65,7 +65,7 @@ public interface ProtocolAdapter {
      * A report for the pile. {@code authorizeIdTag}: the id tag to look up before it goes to the pile (null: none);
      * {@code tolerated}: the schema details a billing message broke.
      */
-    record Report(String action, ChargerReport report, String authorizeIdTag, List<ChargerReport.Tolerated> tolerated)
+    record Report(ChargerReport report, String authorizeIdTag, List<ChargerReport.Tolerated> tolerated)
             implements Inbound {
     }
 

@@ -12,11 +12,6 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
 public sealed interface ChargerReport {
 
-    /** The charger's own time in this report, if it carries one: checked for clock skew. */
-    default Instant chargerTime() {
-        return null;
-    }
-
     /** The charger (re)booted and says what it is. */
     record BootReported(String vendor, String model, String serialNumber, String firmwareVersion)
             implements ChargerReport {
@@ -25,40 +20,20 @@ public sealed interface ChargerReport {
     /** A connector's (0: the whole charger's) status; repeated identical reports change nothing. */
     record StatusReported(int connectorId, String status, String errorCode, String info, String vendorErrorCode,
                           Instant timestamp) implements ChargerReport {
-        @Override
-        public Instant chargerTime() {
-            return timestamp;
-        }
     }
 
     /** A session began on a connector; the pile gives it its transaction id. */
     record SessionStartReported(int connectorId, String idTag, long meterStartWh, Instant startedAt,
                                 Integer reservationId) implements ChargerReport {
-        @Override
-        public Instant chargerTime() {
-            return startedAt;
-        }
     }
 
     /** A session ended, with the readings the charger kept for it ({@code idTag} null when none was presented). */
     record SessionEndReported(int transactionId, long meterStopWh, Instant stoppedAt, String reason, String idTag,
                               List<MeterSample> readings) implements ChargerReport {
-        @Override
-        public Instant chargerTime() {
-            return stoppedAt;
-        }
     }
 
     /** Meter readings of a connector, inside a session ({@code transactionId}) or not. */
     record MeterReported(int connectorId, Integer transactionId, List<MeterSample> readings) implements ChargerReport {
-        @Override
-        public Instant chargerTime() {
-            Instant newest = null;
-            for (MeterSample s : readings) {
-                newest = newest == null || s.sampledAt().isAfter(newest) ? s.sampledAt() : newest;
-            }
-            return newest;
-        }
     }
 
     record FirmwareStatusReported(String status) implements ChargerReport {

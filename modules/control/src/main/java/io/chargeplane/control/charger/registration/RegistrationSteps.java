@@ -95,7 +95,7 @@ public class RegistrationSteps {
     }
 
     private static boolean holdsChange(ChargerView v, ChargerDetails d) {
-        return d.equals(v.live()) || d.equals(v.draft()) || (v.pending() != null && d.equals(v.pending().proposed()));
+        return anyDetails(v, d::equals);
     }
 
     /**
@@ -205,14 +205,19 @@ public class RegistrationSteps {
     }
 
     private static boolean usesNumber(Result<ChargerView> owner, String number) {
-        if (!owner.isOk()) {
-            return false;
-        }
-        ChargerView v = owner.value();
-        return number.equals(v.chargerNumber())
-                || (v.live() != null && number.equals(v.live().chargerNumber()))
-                || (v.draft() != null && number.equals(v.draft().chargerNumber()))
-                || (v.pending() != null && number.equals(v.pending().proposed().chargerNumber()));
+        return owner.isOk() && (number.equals(owner.value().chargerNumber())
+                || anyDetails(owner.value(), d -> number.equals(d.chargerNumber())));
+    }
+
+    private static boolean holds(Result<ChargerView> owner, String identity) {
+        return owner.isOk() && (identity.equals(owner.value().identity())
+                || anyDetails(owner.value(), d -> identity.equals(d.deviceIdentity())));
+    }
+
+    /** Whether the live details, the draft or the change waiting for review match. */
+    private static boolean anyDetails(ChargerView v, java.util.function.Predicate<ChargerDetails> match) {
+        return (v.live() != null && match.test(v.live())) || (v.draft() != null && match.test(v.draft()))
+                || (v.pending() != null && match.test(v.pending().proposed()));
     }
 
     /**
@@ -247,17 +252,6 @@ public class RegistrationSteps {
         if (claim.isOk() && claim.value()) {
             number.tell(new ChargerNumberEntity.Release(pileId, clock.instant()));
         }
-    }
-
-    private static boolean holds(Result<ChargerView> before, String identity) {
-        if (!before.isOk()) {
-            return false;
-        }
-        ChargerView v = before.value();
-        return identity.equals(v.identity())
-                || (v.live() != null && identity.equals(v.live().deviceIdentity()))
-                || (v.draft() != null && identity.equals(v.draft().deviceIdentity()))
-                || (v.pending() != null && identity.equals(v.pending().proposed().deviceIdentity()));
     }
 
     private ClusterSharding sharding() {

@@ -84,7 +84,7 @@ public final class Ocpp16Adapter implements ProtocolAdapter {
     }
 
     private static Report report(CallReader.Accepted accepted, ChargerReport report, String authorizeIdTag) {
-        return new Report(accepted.action().name(), report, authorizeIdTag,
+        return new Report(report, authorizeIdTag,
                 tolerated(accepted.action().name(), accepted.tolerated()));
     }
 
@@ -171,7 +171,7 @@ public final class Ocpp16Adapter implements ProtocolAdapter {
                 + " with " + reply.getClass().getSimpleName());
     }
 
-    public static Core.BootNotificationResponse bootResponse(ChargerReply.BootAnswer a) {
+    private static Core.BootNotificationResponse bootResponse(ChargerReply.BootAnswer a) {
         return new Core.BootNotificationResponse(switch (a.registration()) {
             case ACCEPTED -> DataTypes.RegistrationStatus.ACCEPTED;
             case PENDING -> DataTypes.RegistrationStatus.PENDING;
