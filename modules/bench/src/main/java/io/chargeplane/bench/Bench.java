@@ -697,7 +697,9 @@ public final class Bench {
             jvm.add("-agentpath:" + opts.get("serverAgent"));
         }
         if (opts.containsKey("serverJfr")) { // profile the server: serverJfr=/tmp/server.jfr [serverJfrDelay=40s] [serverJfrDuration=20s]
-            jvm.add("-XX:StartFlightRecording=filename=" + opts.get("serverJfr") + ",settings=profile,delay="
+            // each start of a server its own file (the storm restarts its server): /tmp/server.jfr -> /tmp/server-1.jfr
+            String file = opts.get("serverJfr").replaceFirst("(\\.jfr)?$", "-" + (serverStarts.get() + 1) + ".jfr");
+            jvm.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile,delay="
                     + opts.getOrDefault("serverJfrDelay", "40s") + ",duration=" + opts.getOrDefault("serverJfrDuration", "20s"));
         }
         // a scenario may restart its server (the storm): each start keeps its own log

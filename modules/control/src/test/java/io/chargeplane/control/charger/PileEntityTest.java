@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -37,28 +38,33 @@ import org.junit.jupiter.api.Test;
  * write which events (and which write none), and what survives a restart. The testkit also checks that every command, event and state serialises.
  */
 class PileEntityTest {
+    // the scheduler is the testkit's manual one: the pile's timers (command timeout, passivation) fire when a test
+    // lets time pass, never by waiting
     private static final Config CONFIG = EventSourcedBehaviorTestKit.config()
+            .withFallback(ManualTime.config())
             .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
             .withFallback(ConfigFactory.load());
     private static final ActorTestKit KIT = ActorTestKit.create(CONFIG);
+    private static final ManualTime TIME = ManualTime.get(KIT.system());
+    private static final ControlSettings SETTINGS = ControlSettings.from(CONFIG);
     private static final Database DB = Database.open(ConfigFactory.parseMap(Map.of(
             "chargeplane.db.url", "jdbc:h2:mem:pile-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
             "chargeplane.db.user", "sa", "chargeplane.db.password", "", "chargeplane.db.app-pool-size", 2)));
 
     private EventSourcedBehaviorTestKit<PileCommand, PileEvent, PileState> kit;
     private TestProbe<SessionMessage> session;
+    private TestProbe<ClusterSharding.ShardCommand> shard;
     private String pileId;
     private final Instant t0 = Instant.parse("2026-06-01T10:00:00Z");
 
     @BeforeEach
     void setUp() {
-        var settings = ControlSettings.from(CONFIG);
         var blocking = Executors.newFixedThreadPool(2);
         var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1, nanos -> { });
         var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
-        var services = new ControlServices(settings, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
+        var services = new ControlServices(SETTINGS, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
                 presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)));
-        TestProbe<ClusterSharding.ShardCommand> shard = KIT.createTestProbe();
+        shard = KIT.createTestProbe();
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));
         session = KIT.createTestProbe();
@@ -172,6 +178,31 @@ class PileEntityTest {
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.ANSWERED, result.outcome());
         assertTrue(kit.getState().openCommands().isEmpty());
+    }
+
+    @Test
+    void aCommandTheChargerNeverAnswersFailsAtTheCommandTimeoutAndNotBefore() {
+        TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(false), null, operator.getRef()));
+        session.expectMessageClass(SessionMessage.SendCall.class);
+        Duration timeout = SETTINGS.commandTimeout();
+        TIME.timePasses(timeout.minusMillis(1));
+        operator.expectNoMessage(Duration.ofMillis(300)); // a timer that fired would have answered by now
+        TIME.timePasses(Duration.ofMillis(1));
+        CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
+        assertEquals(CommandResult.FAILED, result.outcome());
+        assertEquals("timeout: the charger did not answer within " + timeout.toSeconds() + " s", result.reason());
+        assertTrue(kit.getState().openCommands().isEmpty(), "the timeout is journaled: nothing stays open");
+    }
+
+    @Test
+    void aDisconnectedPileWithNothingQueuedAsksToPassivateAfterTheGraceNotBefore() {
+        kit.runCommand(new PileCommand.Disconnected(session.getRef())); // what the pile's watch of the socket says
+        Duration grace = SETTINGS.disconnectedPassivation();
+        TIME.timePasses(grace.minusMillis(1));
+        shard.expectNoMessage(Duration.ofMillis(300));
+        TIME.timePasses(Duration.ofMillis(1));
+        assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage(Duration.ofSeconds(5)));
     }
 
     @Test
