@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param heartbeatInterval      interval told to chargers in BootNotification
  * @param unknownBootStatus      answer to a BootNotification from an identity that is not bound (Rejected or Pending)
  * @param commandTimeout         how long a server-to-charger call waits for its answer
+ * @param outcomeTimeout         how long after an Accepted start, stop, reboot or change of availability its
+ *                               outcome (the session, the boot, the status) is awaited before "not confirmed"
  * @param clockSkewTolerance     a charger timestamp further in the future than this flags the charger's clock
  * @param checkpointInterval     how often an open session's energy reading is persisted
  * @param disconnectedPassivation how long a pile stays in memory after its charger disconnected
@@ -18,6 +20,7 @@ import java.time.Duration;
 public record ControlSettings(Duration heartbeatInterval,
                               String unknownBootStatus,
                               Duration commandTimeout,
+                              Duration outcomeTimeout,
                               Duration clockSkewTolerance,
                               Duration checkpointInterval,
                               Duration disconnectedPassivation,
@@ -34,6 +37,7 @@ public record ControlSettings(Duration heartbeatInterval,
             throw new IllegalArgumentException("chargeplane.control.unknown-identity-boot-status must be Rejected or Pending");
         }
         return new ControlSettings(c.getDuration("heartbeat-interval"), unknown, c.getDuration("command-timeout"),
+                c.getDuration("command-outcome-timeout"),
                 c.getDuration("clock-skew-tolerance"), c.getDuration("energy-checkpoint-interval"),
                 c.getDuration("disconnected-passivation"), c.getDuration("device-idle-passivation"),
                 c.getStringList("data-transfer-vendors"),

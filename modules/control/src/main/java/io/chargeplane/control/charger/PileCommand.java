@@ -41,16 +41,47 @@ public sealed interface PileCommand extends CborSerializable {
     }
 
     /**
-     * How the charger answered the command {@code commandId}, as its adapter read it: {@code responseJson} the
-     * answer (null when none came), {@code failure} why the command failed (null when it was answered).
+     * How the charger answered the command {@code commandId}, as its adapter read it: {@code answer} its word
+     * (Accepted, Rejected, Scheduled, ..., or "CALLERROR code"), {@code responseJson} the answer (null when none
+     * came), {@code failure} why the command failed (null when it was answered).
      */
-    record ChargerAnswered(String commandId, String responseJson, String failure, Instant receivedAt)
+    record ChargerAnswered(String commandId, String answer, String responseJson, String failure, Instant receivedAt)
             implements PileCommand {
     }
 
-    /** Operator: queue an operation; the reply comes when the charger answered or the command failed. */
-    record SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin,
+    /**
+     * Operator: send an operation. {@code offlineWait}: how long it may wait for an offline charger (null: the
+     * operation's default, {@link io.chargeplane.control.charger.rules.CommandRules#defaultWait}; zero: refused at
+     * once when the charger is offline). The reply comes when the charger answered or the command ended, when it
+     * was queued for an offline charger, or after the command timeout with where it is then.
+     */
+    record SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin, java.time.Duration offlineWait,
                          ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) implements PileCommand {
+        public SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin,
+                             ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) {
+            this(operation, origin, null, replyTo);
+        }
+    }
+
+    /** A queued command's turn: journal that it is sent, then send it. */
+    record SendQueued(String commandId) implements PileCommand {
+    }
+
+    /** A queued command's wait for the charger is over. */
+    record CommandExpired(String commandId) implements PileCommand {
+    }
+
+    /** The time for an answered command's outcome is over. */
+    record ConfirmationDue(String commandId) implements PileCommand {
+    }
+
+    /** The operator who waits for {@code commandId} is told where it is now. */
+    record ReplyDue(String commandId) implements PileCommand {
+    }
+
+    /** A report from the charger confirmed (or failed) the outcomes of these answered commands. */
+    record OutcomesReported(java.util.Map<String, io.chargeplane.control.charger.rules.CommandRules.Verdict> verdicts)
+            implements PileCommand {
     }
 
     record StartIdAllocated(FromCharger call, Integer transactionId, String failure) implements PileCommand {
@@ -59,7 +90,8 @@ public sealed interface PileCommand extends CborSerializable {
     record CommandTimedOut(String commandId) implements PileCommand {
     }
 
-    record FailInterruptedCommands(List<String> commandIds) implements PileCommand {
+    /** After a recovery: rebuild the queue from the open commands, and end what a restart interrupted. */
+    record ResumeCommands() implements PileCommand {
     }
 
     record PassivateIfDisconnected() implements PileCommand {

@@ -7,6 +7,7 @@ import io.chargeplane.control.charger.language.ChargerOperation;
 import io.chargeplane.control.charger.language.ChargerReply;
 import io.chargeplane.control.charger.language.ChargerReport;
 import io.chargeplane.control.charger.rules.CommandQueue;
+import io.chargeplane.control.charger.rules.CommandRules;
 import io.chargeplane.control.charger.rules.LiveRegisters;
 import io.chargeplane.control.charger.rules.RegistrationRules;
 import io.chargeplane.control.charger.rules.SessionRules;
@@ -123,7 +124,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 linkStations(state.record()); // a move that a crash interrupted half-way
             }
             if (!state.openCommands().isEmpty()) {
-                ctx.getSelf().tell(new PileCommand.FailInterruptedCommands(List.copyOf(state.openCommands().keySet())));
+                ctx.getSelf().tell(new PileCommand.ResumeCommands());
             }
             schedulePassivation();
         }).build();
@@ -158,8 +159,18 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return onChargerAnswered(s, c);
         } else if (command instanceof PileCommand.CommandTimedOut c) {
             return onCommandTimedOut(s, c);
-        } else if (command instanceof PileCommand.FailInterruptedCommands c) {
-            return onFailInterrupted(s, c);
+        } else if (command instanceof PileCommand.SendQueued c) {
+            return onSendQueued(s, c);
+        } else if (command instanceof PileCommand.CommandExpired c) {
+            return onCommandExpired(s, c);
+        } else if (command instanceof PileCommand.ConfirmationDue c) {
+            return onConfirmationDue(s, c);
+        } else if (command instanceof PileCommand.ReplyDue c) {
+            return onReplyDue(s, c);
+        } else if (command instanceof PileCommand.OutcomesReported c) {
+            return onOutcomesReported(s, c);
+        } else if (command instanceof PileCommand.ResumeCommands) {
+            return onResumeCommands(s);
         } else if (command instanceof PileCommand.PassivateIfDisconnected c) {
             return onPassivateIfDisconnected(s, c);
         } else if (command instanceof PileCommand.Get c) {
@@ -295,6 +306,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             session = null;
             reportPresence(false);
             schedulePassivation();
+            String lost = commands.inFlight();
+            if (lost != null) {
+                return onCallLost(s, lost);
+            }
         }
         return Effect().noReply();
     }
@@ -348,7 +363,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private ReplyEffect<PileEvent, PileState> onPassivateIfDisconnected(PileState s, PileCommand.PassivateIfDisconnected c) {
-        if (session == null && commands.idle()) {
+        // open commands keep a pile in memory: their timers (expiry, outcome) are its own
+        if (session == null && commands.idle() && s.openCommands().isEmpty()) {
             shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
         }
         return Effect().noReply();
@@ -377,7 +393,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         ChargerReport r = c.report();
         if (r instanceof ChargerReport.MeterReported mv) { // by far the most frequent
             return onMeterValues(s, c, mv);
-        } else if (r instanceof ChargerReport.StatusReported status) {
+        }
+        if (!s.openCommands().isEmpty()) {
+            judgeOutcomes(s, r); // a start, a stop, a boot, a status may be what an answered command promised
+        }
+        if (r instanceof ChargerReport.StatusReported status) {
             return onStatus(s, c, status);
         } else if (r instanceof ChargerReport.SessionStartReported start) {
             return onStart(s, c, start);
@@ -524,78 +544,322 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 : refusal(c, ChargerReply.Reason.INTERNAL, "meter values could not be stored")));
     }
 
-    // ---- command queue --------------------------------------------------------------------------------
+    // ---- commands -------------------------------------------------------------------------------------
+    // A command's life (CommandResult's statuses): accepted (QUEUED, or SENT when the charger was there and free),
+    // SENT (journaled before the call goes out, so it goes out at most once), ANSWERED (the charger's word; an
+    // outcome may still be awaited), then final. The rules of each operation are CommandRules'; the order of the
+    // calls is CommandQueue's.
 
     private ReplyEffect<PileEvent, PileState> onSubmitCommand(PileState s, PileCommand.SubmitCommand c) {
         if (!s.exists()) {
             return Effect().reply(c.replyTo(), notFound());
         }
         // the operation was checked at the edge (REST): a caller's bad input never reaches the pile
-        String id = UUID.randomUUID().toString();
         ChargerOperation op = c.operation();
-        return Effect().persist(new PileEvent.CommandAccepted(id, op.name(), OperationJson.parameters(op), now(),
-                        c.origin()))
-                .thenRun(ns -> {
-                    metrics.command(op.name(), "accepted");
-                    commands.accept(id, op, c.replyTo());
-                    timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id),
-                            services.settings().commandTimeout());
-                    sendNextCommand();
-                })
-                .thenNoReply();
+        Duration wait = c.offlineWait() != null ? c.offlineWait() : CommandRules.defaultWait(op);
+        if (session == null && wait.isZero()) {
+            return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "ifOffline", "charger " + pileId
+                    + " is offline and the command was not to wait for it (ifOffline: fail)"));
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = now();
+        boolean sendNow = commands.free(session != null);
+        List<PileEvent> events = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        for (CommandResult open : s.openCommands().values()) {
+            if (CommandResult.QUEUED.equals(open.status()) && CommandRules.replaces(op, open.operation())) {
+                replaced.add(open.commandId());
+                events.add(new PileEvent.CommandCompleted(open.commandId(), CommandResult.FAILED, null,
+                        "replaced by the newer " + op.name() + " command " + id + " before it was sent", now,
+                        CommandResult.REPLACED, null, null));
+            }
+        }
+        events.add(new PileEvent.CommandAccepted(id, op.name(), OperationJson.parameters(op), now, c.origin(), op,
+                sendNow ? now : null, now.plus(wait)));
+        return Effect().persist(events).thenRun(ns -> {
+            metrics.command(op.name(), "accepted");
+            for (String old : replaced) {
+                ended(ns, old);
+            }
+            if (sendNow) {
+                commands.acceptSent(id, op, c.replyTo());
+                send(id, op);
+            } else {
+                // an offline charger may be back in days: its operator is told at once that it waits
+                commands.accept(id, op, session != null ? c.replyTo() : null);
+                timers.startSingleTimer("expire:" + id, new PileCommand.CommandExpired(id), wait);
+                if (session == null) {
+                    c.replyTo().tell(Result.ok(ns.openCommands().get(id)));
+                }
+            }
+            if (session != null) { // the operator hears soon after the command timeout where the command is
+                timers.startSingleTimer("reply:" + id, new PileCommand.ReplyDue(id),
+                        services.settings().commandTimeout().plusSeconds(1));
+            }
+        }).thenNoReply();
     }
 
-    /** One outstanding CALL per charger: the oldest accepted command goes first. */
+    /** Hands the call to the session and starts the wait for its answer. */
+    private void send(String id, ChargerOperation op) {
+        timers.cancel("expire:" + id);
+        timers.startSingleTimer(id, new PileCommand.CommandTimedOut(id), services.settings().commandTimeout());
+        session.tell(new SessionMessage.SendCall(id, op));
+    }
+
+    /** The next queued command, if the charger is there and free: its sending is journaled first. */
     private void sendNextCommand() {
         CommandQueue.Send next = commands.next(session != null);
         if (next != null) {
-            session.tell(new SessionMessage.SendCall(next.commandId(), next.operation()));
+            ctx.getSelf().tell(new PileCommand.SendQueued(next.commandId()));
         }
+    }
+
+    private ReplyEffect<PileEvent, PileState> onSendQueued(PileState s, PileCommand.SendQueued c) {
+        CommandResult open = s.openCommands().get(c.commandId());
+        if (open == null || !commands.isInFlight(c.commandId())) {
+            return Effect().noReply();
+        }
+        if (session == null) { // the charger left in between: it waits for the next connection
+            commands.putBack(c.commandId());
+            return Effect().noReply();
+        }
+        return Effect().persist(new PileEvent.CommandSent(c.commandId(), now()))
+                .thenRun(ns -> {
+                    if (session != null && commands.isInFlight(c.commandId())) {
+                        send(c.commandId(), open.operation());
+                    }
+                }).thenNoReply();
     }
 
     private ReplyEffect<PileEvent, PileState> onChargerAnswered(PileState s, PileCommand.ChargerAnswered a) {
-        if (!s.openCommands().containsKey(a.commandId()) || !commands.isInFlight(a.commandId())) {
+        CommandResult open = s.openCommands().get(a.commandId());
+        if (open == null || !commands.isInFlight(a.commandId())) {
             ctx.getLog().info("pile {}: answer to unknown command {} dropped", pileId, a.commandId());
             return Effect().noReply();
         }
-        return a.failure() == null
-                ? complete(s, a.commandId(), CommandResult.ANSWERED, a.responseJson(), null)
-                : complete(s, a.commandId(), CommandResult.FAILED, a.responseJson(), a.failure());
+        String id = a.commandId();
+        if (a.failure() != null) {
+            return complete(s, id, CommandResult.FAILED, CommandResult.STATUS_FAILED, a.answer(), a.responseJson(),
+                    a.failure(), null);
+        }
+        Instant now = now();
+        Duration within = open.operation() == null ? null
+                : CommandRules.awaitOutcome(open.operation(), a.answer(), now, services.settings().outcomeTimeout());
+        if (within == null) {
+            return complete(s, id, CommandResult.ANSWERED, CommandResult.STATUS_ANSWERED, a.answer(), a.responseJson(),
+                    null, null);
+        }
+        return Effect().persist(new PileEvent.CommandAnswered(id, a.answer(), a.responseJson(), now))
+                .thenRun(ns -> {
+                    metrics.command(open.action(), "answered");
+                    timers.cancel(id);
+                    timers.startSingleTimer("confirm:" + id, new PileCommand.ConfirmationDue(id), within);
+                    tell(commands.answered(id), ns.openCommands().get(id));
+                    timers.cancel("reply:" + id);
+                    sendNextCommand();
+                }).thenNoReply();
     }
 
     private ReplyEffect<PileEvent, PileState> onCommandTimedOut(PileState s, PileCommand.CommandTimedOut t) {
-        if (!s.openCommands().containsKey(t.commandId())) {
+        CommandResult open = s.openCommands().get(t.commandId());
+        if (open == null || !commands.isInFlight(t.commandId())) {
             return Effect().noReply();
         }
-        return complete(s, t.commandId(), CommandResult.FAILED, null,
-                commands.timeoutReason(t.commandId(), services.settings().commandTimeout().toSeconds()));
+        return complete(s, t.commandId(), CommandResult.FAILED, CommandResult.TIMED_OUT, null, null,
+                CommandQueue.timeoutReason(services.settings().commandTimeout().toSeconds()), null);
     }
 
-    private ReplyEffect<PileEvent, PileState> onFailInterrupted(PileState s, PileCommand.FailInterruptedCommands f) {
-        List<PileEvent> events = new ArrayList<>();
-        for (String id : f.commandIds()) {
-            if (s.openCommands().containsKey(id)) {
-                events.add(new PileEvent.CommandCompleted(id, CommandResult.FAILED, null,
-                        "interrupted: the server restarted before the charger answered", now()));
+    private ReplyEffect<PileEvent, PileState> onCommandExpired(PileState s, PileCommand.CommandExpired e) {
+        CommandResult open = s.openCommands().get(e.commandId());
+        if (open == null || !CommandResult.QUEUED.equals(open.status()) || commands.isInFlight(e.commandId())) {
+            return Effect().noReply();
+        }
+        return complete(s, e.commandId(), CommandResult.FAILED, CommandResult.EXPIRED, null, null,
+                "expired: the charger was not there to take it before " + open.expiresAt(), null);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onConfirmationDue(PileState s, PileCommand.ConfirmationDue d) {
+        CommandResult open = s.openCommands().get(d.commandId());
+        if (open == null || !CommandResult.STATUS_ANSWERED.equals(open.status())) {
+            return Effect().noReply();
+        }
+        Duration within = CommandRules.awaitOutcome(open.operation(), open.answer(), open.answeredAt(),
+                services.settings().outcomeTimeout());
+        return complete(s, d.commandId(), CommandResult.ANSWERED, CommandResult.NOT_CONFIRMED, null, null,
+                CommandRules.notConfirmed(open.operation(), within), null);
+    }
+
+    private ReplyEffect<PileEvent, PileState> onReplyDue(PileState s, PileCommand.ReplyDue d) {
+        CommandResult open = s.openCommands().get(d.commandId());
+        ActorRef<Result<CommandResult>> waiter = commands.takeWaiter(d.commandId());
+        if (open != null) {
+            tell(waiter, open);
+        }
+        return Effect().noReply();
+    }
+
+    /** The verdicts a report from the charger gave on answered commands; journaled after the report's own events. */
+    private void judgeOutcomes(PileState s, ChargerReport report) {
+        java.util.Map<String, CommandRules.Verdict> verdicts = null;
+        for (CommandResult open : s.openCommands().values()) {
+            if (CommandResult.STATUS_ANSWERED.equals(open.status()) && open.operation() != null) {
+                CommandRules.Verdict v = CommandRules.judge(open.operation(), report);
+                if (v != null) {
+                    if (verdicts == null) {
+                        verdicts = new java.util.LinkedHashMap<>();
+                    }
+                    verdicts.put(open.commandId(), v);
+                }
             }
         }
-        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+        if (verdicts != null) {
+            ctx.getSelf().tell(new PileCommand.OutcomesReported(verdicts));
+        }
     }
 
-    private ReplyEffect<PileEvent, PileState> complete(PileState s, String id, String outcome, String response,
-                                                       String reason) {
+    private ReplyEffect<PileEvent, PileState> onOutcomesReported(PileState s, PileCommand.OutcomesReported o) {
+        List<PileEvent> events = new ArrayList<>();
+        Instant now = now();
+        o.verdicts().forEach((id, v) -> {
+            CommandResult open = s.openCommands().get(id);
+            if (open != null && CommandResult.STATUS_ANSWERED.equals(open.status())) {
+                events.add(new PileEvent.CommandCompleted(id, CommandResult.ANSWERED, null, v.confirmed() ? null
+                        : v.detail(), now, v.confirmed() ? CommandResult.CONFIRMED : CommandResult.STATUS_FAILED, null,
+                        v.detail()));
+            }
+        });
+        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenRun(ns -> {
+            for (PileEvent e : events) {
+                ended(ns, ((PileEvent.CommandCompleted) e).commandId());
+            }
+        }).thenNoReply();
+    }
+
+    /**
+     * After a recovery (a restart of the node, or the pile back in memory): queued commands wait in order again; one
+     * that was sent and never answered is sent again only if that is safe, else it ends UNKNOWN; an awaited outcome
+     * gets its remaining time; what ran out meanwhile ends now. Commands journaled before operations were (no
+     * operation) end as interrupted, as they always did.
+     */
+    private ReplyEffect<PileEvent, PileState> onResumeCommands(PileState s) {
+        List<PileEvent> events = new ArrayList<>();
+        Instant now = now();
+        for (CommandResult open : s.openCommands().values()) {
+            String id = open.commandId();
+            String status = open.statusOrDerived();
+            if (open.operation() == null) {
+                events.add(new PileEvent.CommandCompleted(id, CommandResult.FAILED, null,
+                        "interrupted: the server restarted before the charger answered", now, CommandResult.STATUS_FAILED,
+                        null, null));
+            } else if (CommandResult.SENT.equals(status)) {
+                if (CommandRules.safeToRepeat(open.operation())) {
+                    events.add(new PileEvent.CommandRequeued(id, "sent before a restart of the server and not "
+                            + "answered; sent again (safe to repeat)", now));
+                } else {
+                    events.add(new PileEvent.CommandCompleted(id, CommandResult.FAILED, null, "unknown: the server "
+                            + "restarted after the call was sent and before the charger answered; whether the charger "
+                            + "acted on it is unknown, and " + open.action() + " is not sent twice", now,
+                            CommandResult.UNKNOWN, null, null));
+                }
+            } else if (CommandResult.QUEUED.equals(status) && open.expiresAt() != null
+                    && !open.expiresAt().isAfter(now)) {
+                events.add(new PileEvent.CommandCompleted(id, CommandResult.FAILED, null,
+                        "expired: the charger was not there to take it before " + open.expiresAt(), now,
+                        CommandResult.EXPIRED, null, null));
+            } else if (CommandResult.STATUS_ANSWERED.equals(status)) {
+                Duration within = CommandRules.awaitOutcome(open.operation(), open.answer(), open.answeredAt(),
+                        services.settings().outcomeTimeout());
+                if (within == null || !open.answeredAt().plus(within).isAfter(now)) {
+                    events.add(new PileEvent.CommandCompleted(id, CommandResult.ANSWERED, null,
+                            CommandRules.notConfirmed(open.operation(), within == null ? Duration.ZERO : within), now,
+                            CommandResult.NOT_CONFIRMED, null, null));
+                }
+            }
+        }
+        return Effect().persist(events).thenRun(ns -> {
+            for (CommandResult open : ns.openCommands().values()) {
+                String id = open.commandId();
+                if (CommandResult.QUEUED.equals(open.status())) {
+                    commands.restore(id, open.operation());
+                    timers.startSingleTimer("expire:" + id, new PileCommand.CommandExpired(id), until(open.expiresAt()));
+                } else if (CommandResult.STATUS_ANSWERED.equals(open.status())) {
+                    Duration within = CommandRules.awaitOutcome(open.operation(), open.answer(), open.answeredAt(),
+                            services.settings().outcomeTimeout());
+                    timers.startSingleTimer("confirm:" + id, new PileCommand.ConfirmationDue(id),
+                            until(open.answeredAt().plus(within)));
+                }
+            }
+            sendNextCommand();
+        }).thenNoReply();
+    }
+
+    /**
+     * The charger's socket closed with a call on it: a call safe to repeat waits for the next connection, any
+     * other ends UNKNOWN (the charger may have acted before it left).
+     */
+    private ReplyEffect<PileEvent, PileState> onCallLost(PileState s, String id) {
         CommandResult open = s.openCommands().get(id);
-        return Effect().persist(new PileEvent.CommandCompleted(id, outcome, response, reason, now()))
+        if (open == null || open.operation() == null) {
+            return Effect().noReply();
+        }
+        if (CommandRules.safeToRepeat(open.operation())) {
+            return Effect().persist(new PileEvent.CommandRequeued(id, "the charger disconnected before it answered; "
+                    + "sent again when it is back (safe to repeat)", now())).thenRun(ns -> {
+                        timers.cancel(id);
+                        commands.putBack(id);
+                        timers.startSingleTimer("expire:" + id, new PileCommand.CommandExpired(id),
+                                until(open.expiresAt()));
+                    }).thenNoReply();
+        }
+        return complete(s, id, CommandResult.FAILED, CommandResult.UNKNOWN, null, null, "unknown: the charger "
+                + "disconnected after the call was sent and before it answered; " + open.action() + " is not sent twice",
+                null);
+    }
+
+    private ReplyEffect<PileEvent, PileState> complete(PileState s, String id, String outcome, String status,
+                                                       String answer, String response, String reason,
+                                                       String confirmation) {
+        CommandResult open = s.openCommands().get(id);
+        return Effect().persist(new PileEvent.CommandCompleted(id, outcome, response, reason, now(), status, answer,
+                        confirmation))
                 .thenRun(ns -> {
-                    metrics.command(open == null ? "unknown" : open.action(), outcome.toLowerCase(java.util.Locale.ROOT));
-                    timers.cancel(id);
-                    ActorRef<Result<CommandResult>> waiter = commands.complete(id);
-                    if (waiter != null) {
-                        waiter.tell(Result.ok(ns.recentCommands().get(ns.recentCommands().size() - 1)));
-                    }
-                    sendNextCommand();
+                    metrics.command(open == null ? "unknown" : open.action(), status.toLowerCase(java.util.Locale.ROOT));
+                    ended(ns, id);
                 })
                 .thenNoReply();
+    }
+
+    /** A command ended: its timers stop, whoever waits is told, the next one may go. */
+    private void ended(PileState ns, String id) {
+        timers.cancel(id);
+        timers.cancel("expire:" + id);
+        timers.cancel("confirm:" + id);
+        timers.cancel("reply:" + id);
+        ActorRef<Result<CommandResult>> waiter = commands.complete(id);
+        if (waiter != null) {
+            for (int i = ns.recentCommands().size() - 1; i >= 0; i--) {
+                if (ns.recentCommands().get(i).commandId().equals(id)) {
+                    waiter.tell(Result.ok(ns.recentCommands().get(i)));
+                    break;
+                }
+            }
+        }
+        sendNextCommand();
+        if (session == null && ns.openCommands().isEmpty()) {
+            schedulePassivation();
+        }
+    }
+
+    /** From now until {@code at}; zero when it has passed. */
+    private Duration until(Instant at) {
+        Duration d = Duration.between(now(), at);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static void tell(ActorRef<Result<CommandResult>> waiter, CommandResult where) {
+        if (waiter != null) {
+            waiter.tell(Result.ok(where));
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.chargeplane.control.charger;
 
+import io.chargeplane.control.charger.language.ChargerOperation;
+
 import io.chargeplane.control.CborSerializable;
 import java.time.Instant;
 
@@ -55,13 +57,35 @@ public sealed interface PileEvent extends CborSerializable {
     record DiagnosticsStatusChanged(String status, Instant at) implements PileEvent {
     }
 
-    /** {@code origin}: the operator who sent it (null in events from before sign-in existed). */
+    /**
+     * {@code origin}: the operator who sent it (null in events from before sign-in existed). {@code operation}: what
+     * to send (null in events from before it was journaled: such a command is never sent again); {@code sentAt}: set
+     * when the call went out at once (the charger was there and free); {@code expiresAt}: how long a queued command
+     * waits for the charger.
+     */
     record CommandAccepted(String commandId, String action, String payloadJson, Instant at,
-                           io.chargeplane.control.Origin origin) implements PileEvent {
+                           io.chargeplane.control.Origin origin, ChargerOperation operation, Instant sentAt,
+                           Instant expiresAt) implements PileEvent {
     }
 
-    record CommandCompleted(String commandId, String outcome, String responseJson, String reason, Instant at)
-            implements PileEvent {
+    /** A queued command is handed to the charger: journaled before the call goes out (sent at most once). */
+    record CommandSent(String commandId, Instant at) implements PileEvent {
+    }
+
+    /** A command sent before a restart, safe to repeat, waits to be sent again. */
+    record CommandRequeued(String commandId, String reason, Instant at) implements PileEvent {
+    }
+
+    /** The charger answered {@code answer} (its word) and the outcome it promised is awaited. */
+    record CommandAnswered(String commandId, String answer, String responseJson, Instant at) implements PileEvent {
+    }
+
+    /**
+     * The command ended: {@code outcome} the coarse ANSWERED / FAILED, {@code status} the fine one (null in events
+     * from before it existed), {@code answer} the charger's word, {@code confirmation} what confirmed the outcome.
+     */
+    record CommandCompleted(String commandId, String outcome, String responseJson, String reason, Instant at,
+                            String status, String answer, String confirmation) implements PileEvent {
     }
 
     // ---- the charger's registration (reviewed like stations) ----

@@ -141,9 +141,15 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                     recentCommands, record);
         } else if (event instanceof PileEvent.CommandAccepted e) {
             Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
-            m.put(e.commandId(), new CommandResult(e.commandId(), e.action(), CommandResult.PENDING, null, null,
-                    e.at(), null));
+            m.put(e.commandId(), CommandResult.accepted(e.commandId(), e.action(), e.operation(), e.at(), e.sentAt(),
+                    e.expiresAt()));
             return withCommands(m, recentCommands);
+        } else if (event instanceof PileEvent.CommandSent e) {
+            return withOpen(e.commandId(), c -> c.sent(e.at()));
+        } else if (event instanceof PileEvent.CommandRequeued e) {
+            return withOpen(e.commandId(), c -> c.requeued(e.reason()));
+        } else if (event instanceof PileEvent.CommandAnswered e) {
+            return withOpen(e.commandId(), c -> c.answered(e.answer(), e.responseJson(), e.at()));
         } else if (event instanceof PileEvent.CommandCompleted e) {
             CommandResult open = openCommands.get(e.commandId());
             if (open == null) {
@@ -152,8 +158,10 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
             Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
             m.remove(e.commandId());
             List<CommandResult> recent = new ArrayList<>(recentCommands);
-            recent.add(new CommandResult(e.commandId(), open.action(), e.outcome(), e.responseJson(), e.reason(),
-                    open.acceptedAt(), e.at()));
+            String status = e.status() != null ? e.status()
+                    : CommandResult.ANSWERED.equals(e.outcome()) ? CommandResult.STATUS_ANSWERED : CommandResult.STATUS_FAILED;
+            recent.add(open.completed(e.outcome(), status, e.answer(), e.responseJson(), e.reason(), e.confirmation(),
+                    e.at()));
             return withCommands(m, last(recent, KEEP_COMMANDS));
         }
         if (event instanceof PileEvent.ChargerDraftSaved || event instanceof PileEvent.ChargerChangeSubmitted
@@ -179,6 +187,16 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                                    Map<Integer, Long> registers) {
         return new PileState(pileId, chargerNumber, identity, boot, connectors, Map.copyOf(open), List.copyOf(ended),
                 registers, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, record);
+    }
+
+    private PileState withOpen(String commandId, java.util.function.UnaryOperator<CommandResult> change) {
+        CommandResult open = openCommands.get(commandId);
+        if (open == null) {
+            return this;
+        }
+        Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
+        m.put(commandId, change.apply(open));
+        return withCommands(m, recentCommands);
     }
 
     private PileState withCommands(Map<String, CommandResult> open, List<CommandResult> recent) {

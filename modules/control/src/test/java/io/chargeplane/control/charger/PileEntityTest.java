@@ -173,11 +173,30 @@ class PileEntityTest {
         SessionMessage.SendCall call = assertInstanceOf(SessionMessage.SendCall.class,
                 session.receiveMessage(Duration.ofSeconds(5)));
         assertEquals(new ChargerOperation.Reset(false), call.operation());
-        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "{\"status\":\"Accepted\"}", null,
-                Instant.now()));
+        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "Accepted", "{\"status\":\"Accepted\"}",
+                null, Instant.now()));
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.ANSWERED, result.outcome());
-        assertTrue(kit.getState().openCommands().isEmpty());
+        assertEquals("Accepted", result.answer());
+        assertEquals(CommandResult.STATUS_ANSWERED, result.status(), "a reboot's outcome is its next boot");
+        assertEquals(1, kit.getState().openCommands().size());
+        answer(new ChargerReport.BootReported("Acme", "AC22", "SN", "2.0"));
+        CommandResult done = awaitEnded(call.commandId());
+        assertEquals(CommandResult.CONFIRMED, done.status());
+        assertEquals("the charger booted again with firmware 2.0", done.confirmation());
+    }
+
+    /**
+     * The command's record once it has ended. An outcome is journaled right after the report that confirmed it (the
+     * pile tells itself while it handles the report), so the state read after that report's answer holds it.
+     */
+    private CommandResult awaitEnded(String commandId) {
+        for (CommandResult r : kit.getState().recentCommands()) {
+            if (r.commandId().equals(commandId)) {
+                return r;
+            }
+        }
+        throw new AssertionError("command " + commandId + " did not end: " + kit.getState().openCommands());
     }
 
     @Test
@@ -192,6 +211,7 @@ class PileEntityTest {
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.FAILED, result.outcome());
         assertEquals("timeout: the charger did not answer within " + timeout.toSeconds() + " s", result.reason());
+        assertEquals(CommandResult.TIMED_OUT, result.status());
         assertTrue(kit.getState().openCommands().isEmpty(), "the timeout is journaled: nothing stays open");
     }
 
@@ -205,12 +225,165 @@ class PileEntityTest {
         assertInstanceOf(ClusterSharding.Passivate.class, shard.receiveMessage(Duration.ofSeconds(5)));
     }
 
+    private TestProbe<io.chargeplane.control.Result<CommandResult>> operator() {
+        return KIT.createTestProbe();
+    }
+
+    private void disconnect() {
+        kit.runCommand(new PileCommand.Disconnected(session.getRef()));
+    }
+
+    private SessionMessage.SendCall call() {
+        return assertInstanceOf(SessionMessage.SendCall.class, session.receiveMessage(Duration.ofSeconds(5)));
+    }
+
+    private void charger(String commandId, String word) {
+        kit.runCommand(new PileCommand.ChargerAnswered(commandId, word, "{\"status\":\"" + word + "\"}", null,
+                Instant.now()));
+    }
+
+    @Test
+    void aCommandForAnOfflineChargerIsQueuedSurvivesARestartAndIsSentOnceWhenTheChargerIsBack() {
+        disconnect();
+        var operator = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ChangeConfiguration("HeartbeatInterval",
+                "600"), null, operator.getRef()));
+        CommandResult queued = operator.receiveMessage(Duration.ofSeconds(5)).value();
+        assertEquals(CommandResult.QUEUED, queued.status(), "the operator hears at once that it waits");
+        kit.restart();
+        session = KIT.createTestProbe();
+        connect();
+        SessionMessage.SendCall sent = call();
+        assertEquals(queued.commandId(), sent.commandId());
+        assertEquals(new ChargerOperation.ChangeConfiguration("HeartbeatInterval", "600"), sent.operation());
+        session.expectNoMessage(Duration.ofMillis(300));
+        assertEquals(CommandResult.SENT, kit.getState().openCommands().get(sent.commandId()).status());
+        charger(sent.commandId(), "Accepted");
+        assertEquals(CommandResult.STATUS_ANSWERED, awaitEnded(sent.commandId()).status());
+        kit.restart();
+        session.expectNoMessage(Duration.ofMillis(300)); // ended: never sent again
+    }
+
+    @Test
+    void aRebootSentBeforeARestartIsNotSentAgainAndEndsUnknown() {
+        var operator = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(true), null, operator.getRef()));
+        String id = call().commandId();
+        kit.restart(); // the node went down before the charger answered
+        session = KIT.createTestProbe();
+        connect();
+        session.expectNoMessage(Duration.ofMillis(300));
+        CommandResult r = kit.getState().recentCommands().get(kit.getState().recentCommands().size() - 1);
+        assertEquals(id, r.commandId());
+        assertEquals(CommandResult.UNKNOWN, r.status());
+    }
+
+    @Test
+    void aCacheClearSentBeforeARestartIsSafeToRepeatAndIsSentAgain() {
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ClearCache(), null, operator().getRef()));
+        String id = call().commandId();
+        kit.restart();
+        session = KIT.createTestProbe();
+        connect();
+        assertEquals(id, call().commandId());
+        assertTrue(kit.getState().openCommands().containsKey(id));
+    }
+
+    @Test
+    void aRemoteStartAnsweredAcceptedWithNoSessionAfterItEndsNotConfirmed() {
+        var operator = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.StartCharging(1, "TAG"), null,
+                operator.getRef()));
+        String id = call().commandId();
+        charger(id, "Accepted");
+        assertEquals(CommandResult.STATUS_ANSWERED, operator.receiveMessage(Duration.ofSeconds(5)).value().status());
+        TIME.timePasses(SETTINGS.outcomeTimeout().minusMillis(1));
+        assertTrue(kit.getState().openCommands().containsKey(id), "Accepted is not success until the session starts");
+        TIME.timePasses(Duration.ofMillis(1));
+        CommandResult r = awaitEnded(id);
+        assertEquals(CommandResult.NOT_CONFIRMED, r.status());
+        assertEquals("Accepted", r.answer());
+        assertTrue(r.reason().startsWith("not confirmed: no session started within"), r.reason());
+    }
+
+    @Test
+    void aRemoteStartIsConfirmedByTheSessionItAskedFor() {
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.StartCharging(1, "TAG"), null,
+                operator().getRef()));
+        String id = call().commandId();
+        charger(id, "Accepted");
+        answer(start(2, 0)); // another connector: not this command's session
+        assertTrue(kit.getState().openCommands().containsKey(id));
+        answer(start(1, 0));
+        CommandResult r = awaitEnded(id);
+        assertEquals(CommandResult.CONFIRMED, r.status());
+        assertEquals("a session started on connector 1 for TAG", r.confirmation());
+    }
+
+    @Test
+    void aQueuedCommandExpiresWhenItsWaitForTheChargerIsOver() {
+        disconnect();
+        var operator = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Unlock(1), null, Duration.ofMinutes(2),
+                operator.getRef()));
+        String id = operator.receiveMessage(Duration.ofSeconds(5)).value().commandId();
+        TIME.timePasses(Duration.ofMinutes(2));
+        assertEquals(CommandResult.EXPIRED, awaitEnded(id).status());
+    }
+
+    @Test
+    void aCommandThatMustNotWaitIsRefusedForAnOfflineChargerAndNothingIsWritten() {
+        disconnect();
+        var operator = operator();
+        var before = kit.getState().openCommands().size();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(false), null, Duration.ZERO,
+                operator.getRef()));
+        var refused = operator.receiveMessage(Duration.ofSeconds(5));
+        assertEquals(io.chargeplane.control.Result.Reason.CONFLICT, refused.rejection().reason());
+        assertEquals("ifOffline", refused.rejection().field());
+        assertEquals(before, kit.getState().openCommands().size());
+    }
+
+    @Test
+    void aNewerChangeOfTheSameSettingReplacesTheQueuedOne() {
+        disconnect();
+        var operator = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ChangeConfiguration("MeterValueSampleInterval",
+                "60"), null, operator.getRef()));
+        String older = operator.receiveMessage(Duration.ofSeconds(5)).value().commandId();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ChangeConfiguration("MeterValueSampleInterval",
+                "30"), null, operator.getRef()));
+        String newer = operator.receiveMessage(Duration.ofSeconds(5)).value().commandId();
+        assertEquals(CommandResult.REPLACED, awaitEnded(older).status());
+        assertTrue(kit.getState().openCommands().containsKey(newer));
+        connect();
+        SessionMessage.SendCall only = call();
+        assertEquals(newer, only.commandId());
+        session.expectNoMessage(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aSafeCallOnASocketThatClosedWaitsForTheNextConnectionAnUnsafeOneEndsUnknown() {
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ReadConfiguration(List.of()), null,
+                operator().getRef()));
+        String read = call().commandId();
+        disconnect();
+        assertEquals(CommandResult.QUEUED, kit.getState().openCommands().get(read).status());
+        connect();
+        assertEquals(read, call().commandId());
+        charger(read, "Accepted");
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Unlock(1), null, operator().getRef()));
+        String unlock = call().commandId();
+        disconnect();
+        assertEquals(CommandResult.UNKNOWN, awaitEnded(unlock).status());
+    }
+
     @Test
     void aCommandThatTheAdapterFoundUnansweredFailsWithItsReason() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(true), null, operator.getRef()));
         var call = (SessionMessage.SendCall) session.receiveMessage(Duration.ofSeconds(5));
-        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "{\"status\":\"Maybe\"}",
+        kit.runCommand(new PileCommand.ChargerAnswered(call.commandId(), "Maybe", "{\"status\":\"Maybe\"}",
                 "invalid answer from charger: status", Instant.now()));
         CommandResult result = operator.receiveMessage(Duration.ofSeconds(5)).value();
         assertEquals(CommandResult.FAILED, result.outcome());

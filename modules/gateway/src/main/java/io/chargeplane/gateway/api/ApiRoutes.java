@@ -12,6 +12,7 @@ import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.charger.PileView;
 import io.chargeplane.control.charger.language.ChargerOperation;
+import io.chargeplane.control.charger.rules.CommandRules;
 import io.chargeplane.control.idtag.IdTagEntity;
 import io.chargeplane.control.readside.ReadQueries;
 import io.chargeplane.control.unbound.UnboundIdentities;
@@ -49,11 +50,13 @@ public final class ApiRoutes extends AllDirectives {
         return List.of(
                 Endpoint.get("/api/chargers/{pileId}/live", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
                 Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> ocpp16Call(
-                        c, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
+                        c, b, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
+                Endpoint.get("/api/chargers/{pileId}/commands/{commandId}", Permission.READ,
+                        c -> reply(() -> commandRecord(c.param("pileId"), c.param("commandId")))),
                 Endpoint.post("/api/chargers/{pileId}/remote-start", Permission.SEND_COMMANDS,
                         c -> body(b -> remoteStart(c, b))),
                 Endpoint.post("/api/chargers/{pileId}/remote-stop", Permission.SEND_COMMANDS,
-                        c -> body(b -> command(c, new ChargerOperation.StopCharging(
+                        c -> body(b -> command(c, b, new ChargerOperation.StopCharging(
                                 Json.integer(b, "transactionId", true))))),
                 Endpoint.post("/api/chargers/{pileId}/reset", Permission.RESET_CHARGERS,
                         c -> body(b -> reset(c, b))),
@@ -120,7 +123,7 @@ public final class ApiRoutes extends AllDirectives {
         if (connector != null && connector < 1) {
             throw new BadRequest("connectorId", "connectorId must be 1 or more (connectors are numbered from 1)");
         }
-        return command(c, new ChargerOperation.StartCharging(connector, idTag));
+        return command(c, b, new ChargerOperation.StartCharging(connector, idTag));
     }
 
     private CompletionStage<?> reset(Call c, JsonNode b) {
@@ -128,14 +131,14 @@ public final class ApiRoutes extends AllDirectives {
         if (type != null && !type.equals("Hard") && !type.equals("Soft")) {
             throw new BadRequest("type", "type must be Hard or Soft");
         }
-        return command(c, new ChargerOperation.Reset("Hard".equals(type)));
+        return command(c, b, new ChargerOperation.Reset("Hard".equals(type)));
     }
 
     /**
      * A call in OCPP 1.6's own terms, for what has no operation yet. It is checked here, at the edge, against the 1.6
      * schema: a caller's bad action or payload is a 400, never the pile's problem.
      */
-    private CompletionStage<Result<CommandOutcome>> ocpp16Call(Call c, String action, JsonNode payload) {
+    private CompletionStage<Result<Object>> ocpp16Call(Call c, JsonNode b, String action, JsonNode payload) {
         OcppAction known = Ocpp16.REGISTRY.byName(action).orElse(null);
         if (known == null || !known.callableBy(Direction.FROM_SERVER)) {
             throw new BadRequest("action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
@@ -146,12 +149,61 @@ public final class ApiRoutes extends AllDirectives {
             Violation v = violations.get(0);
             throw new BadRequest(v.field("payload"), v.field("payload") + ": " + v.message());
         }
-        return command(c, new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString()));
+        return command(c, b, new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString()));
     }
 
-    private CompletionStage<Result<CommandOutcome>> command(Call c, ChargerOperation operation) {
+    /**
+     * Sends {@code operation}: 200 with its record once the charger answered (or the command ended), 202 while it is
+     * queued for an offline charger or not yet answered. {@code ifOffline} ("wait", the default, or "fail") and
+     * {@code expiresAfter} (an ISO-8601 duration, at most 30 days; the operation's default otherwise) say how long it
+     * may wait for the charger.
+     */
+    private CompletionStage<Result<Object>> command(Call c, JsonNode b, ChargerOperation operation) {
+        Duration wait = offlineWait(b);
         return pile(c.param("pileId")).<Result<CommandResult>>ask(r -> new PileCommand.SubmitCommand(operation,
-                c.origin(), r), commandAskTimeout).thenApply(r -> r.map(CommandOutcome::of));
+                c.origin(), wait, r), commandAskTimeout).thenApply(r -> r.map(CommandOutcome::of)
+                .map(o -> o.awaitingAnswer() ? new Replies.Accepted(o) : o));
+    }
+
+    static Duration offlineWait(JsonNode b) {
+        String ifOffline = Json.text(b, "ifOffline", false, 4);
+        String expiresAfter = Json.text(b, "expiresAfter", false, 20);
+        if (ifOffline != null && !ifOffline.equals("wait") && !ifOffline.equals("fail")) {
+            throw new BadRequest("ifOffline", "ifOffline must be wait or fail");
+        }
+        if ("fail".equals(ifOffline)) {
+            if (expiresAfter != null) {
+                throw new BadRequest("expiresAfter", "expiresAfter is for a command that waits (ifOffline: wait)");
+            }
+            return Duration.ZERO;
+        }
+        if (expiresAfter == null) {
+            return null;
+        }
+        Duration d;
+        try {
+            d = Duration.parse(expiresAfter);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("expiresAfter", "expiresAfter must be an ISO-8601 duration such as PT10M or P2D");
+        }
+        if (d.isNegative() || d.isZero() || d.compareTo(CommandRules.MAX_WAIT) > 0) {
+            throw new BadRequest("expiresAfter", "expiresAfter must be more than zero and at most 30 days (P30D)");
+        }
+        return d;
+    }
+
+    /** One command of a charger, open or among its recent ones. */
+    private CompletionStage<Result<CommandOutcome>> commandRecord(String pileId, String commandId) {
+        return pile(pileId).<Result<PileView>>ask(PileCommand.Get::new, askTimeout).thenApply(r -> {
+            if (!r.isOk()) {
+                return new Result<>(null, r.rejection());
+            }
+            java.util.stream.Stream<CommandResult> all = java.util.stream.Stream.concat(
+                    r.value().pendingCommands().stream(), r.value().recentCommands().stream());
+            return all.filter(x -> x.commandId().equals(commandId)).findFirst().map(x -> Result.ok(CommandOutcome.of(x)))
+                    .orElse(Result.rejected(Result.Reason.NOT_FOUND, null, "charger " + pileId + " has no command "
+                            + commandId + " among its open and " + "recent ones"));
+        });
     }
 
     private CompletionStage<?> putIdTag(Call call, String tag, JsonNode b) {

@@ -38,7 +38,14 @@ public final class Replies {
         return D.entity(Unmarshaller.entityToString(), text -> reply(() -> handler.apply(Json.parse(text))));
     }
 
-    /** 200 with the stage's value as JSON; a {@link Result} is unwrapped (its rejection becomes a problem). */
+    /** A value to answer 202 Accepted with: the request is taken and still on its way (a command queued). */
+    public record Accepted(Object value) {
+    }
+
+    /**
+     * 200 with the stage's value as JSON (202 for an {@link Accepted} one); a {@link Result} is unwrapped (its
+     * rejection becomes a problem).
+     */
     public static Route reply(Supplier<CompletionStage<?>> work) {
         CompletionStage<?> stage;
         try {
@@ -59,6 +66,9 @@ public final class Replies {
             }
             if (value == null) {
                 return D.complete(StatusCodes.NO_CONTENT);
+            }
+            if (value instanceof Accepted a) {
+                return D.complete(StatusCodes.ACCEPTED, a.value(), Jackson.marshaller(Json.MAPPER));
             }
             return D.complete(StatusCodes.OK, value, Jackson.marshaller(Json.MAPPER));
         });

@@ -322,7 +322,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         if (m.group(1).equals("2")) {
             send(FrameCodec.callError(m.group(2), ErrorCode.FormationViolation, why));
         } else if (callsToCharger.remove(m.group(2)) != null && pile != null) {
-            toPile(new PileCommand.ChargerAnswered(m.group(2), null,
+            toPile(new PileCommand.ChargerAnswered(m.group(2), null, null,
                     "charger answered CALLERROR " + ErrorCode.FormationViolation.name() + ": " + why, now()));
         }
     }
@@ -360,11 +360,12 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
         }
         if (frame instanceof Frame.CallResult r) {
             String invalid = adapter.invalidAnswer(action, r.payload());
-            toPile(new PileCommand.ChargerAnswered(r.messageId(), r.payload().toString(),
+            toPile(new PileCommand.ChargerAnswered(r.messageId(), adapter.answerWord(action, r.payload()),
+                    r.payload().toString(),
                     invalid == null ? null : "invalid answer from charger: " + invalid, now()));
         } else {
             Frame.CallError e = (Frame.CallError) frame;
-            toPile(new PileCommand.ChargerAnswered(e.messageId(), null,
+            toPile(new PileCommand.ChargerAnswered(e.messageId(), "CALLERROR " + e.code().name(), null,
                     "charger answered CALLERROR " + e.code().name() + ": " + e.description(), now()));
         }
     }
@@ -506,7 +507,7 @@ public final class ChargerSession extends AbstractBehavior<SessionMessage> {
     private Behavior<SessionMessage> onSendCall(SessionMessage.SendCall c) {
         ProtocolAdapter.Outbound out = adapter.call(c.commandId(), c.operation());
         if (out.failure() != null) {
-            toPile(new PileCommand.ChargerAnswered(c.commandId(), null, out.failure(), now()));
+            toPile(new PileCommand.ChargerAnswered(c.commandId(), null, null, out.failure(), now()));
         } else {
             callsToCharger.put(c.commandId(), out.action());
             send(out.frame());

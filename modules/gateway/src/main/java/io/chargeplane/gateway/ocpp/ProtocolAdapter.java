@@ -38,6 +38,12 @@ public interface ProtocolAdapter {
     /** Why the charger's CALLRESULT to {@code action} is not a valid answer, or null when it is. */
     String invalidAnswer(String action, JsonNode payload);
 
+    /**
+     * The charger's answer to {@code action} in one word, as it said it (Accepted, Rejected, Scheduled, NotSupported,
+     * Unlocked, ...): what a command's record shows, and what its outcome rules read.
+     */
+    String answerWord(String action, JsonNode payload);
+
     /** {@code action} if it is one of this version's actions, else "unknown" (metrics never grow by what chargers invent). */
     String knownAction(String action);
 

@@ -67,6 +67,13 @@ public sealed interface ChargerOperation {
         }
     }
 
+    /** Clear the charger's cache of id tags it authorized. */
+    record ClearCache() implements ChargerOperation {
+        public String name() {
+            return "ClearCache";
+        }
+    }
+
     record UpdateFirmware(String location, Instant retrieveAt, Integer retries, Integer retryIntervalSeconds)
             implements ChargerOperation {
         public String name() {

@@ -254,6 +254,8 @@ public final class Ocpp16Adapter implements ProtocolAdapter {
             if (op.connectorId() != null) {
                 p.put("connectorId", op.connectorId());
             }
+        } else if (operation instanceof ChargerOperation.ClearCache) {
+            action = "ClearCache";
         } else if (operation instanceof ChargerOperation.UpdateFirmware op) {
             action = "UpdateFirmware";
             p.put("location", op.location()).put("retrieveDate", op.retrieveAt().toString());
@@ -290,6 +292,13 @@ public final class Ocpp16Adapter implements ProtocolAdapter {
         }
         CallReader.Read read = Ocpp16.READER.readResult(known, payload);
         return read instanceof CallReader.Refused r ? r.code() + " " + r.description() : null;
+    }
+
+    @Override
+    public String answerWord(String action, JsonNode payload) {
+        JsonNode status = payload == null ? null : payload.get("status");
+        // the answers without a status (GetConfiguration, UpdateFirmware, GetDiagnostics) say yes by answering
+        return status != null && status.isTextual() ? status.asText() : "Accepted";
     }
 
     @Override

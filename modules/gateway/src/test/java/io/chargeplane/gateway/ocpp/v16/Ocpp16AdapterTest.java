@@ -106,7 +106,7 @@ class Ocpp16AdapterTest {
                 new ChargerOperation.Trigger("StatusNotification", 1),
                 new ChargerOperation.UpdateFirmware("https://fw.example/f.bin", now, 3, 60),
                 new ChargerOperation.GetDiagnostics("ftp://logs.example/", null, null, now.minusSeconds(3600), now),
-                new ChargerOperation.ProtocolCall("ocpp1.6", "ClearCache", "{}"));
+                new ChargerOperation.ClearCache(), new ChargerOperation.ProtocolCall("ocpp1.6", "ClearCache", "{}"));
         for (ChargerOperation op : operations) {
             ProtocolAdapter.Outbound out = adapter.call("c1", op);
             assertNull(out.failure(), op.toString());
@@ -131,5 +131,13 @@ class Ocpp16AdapterTest {
     void anAnswerThatBreaksTheSchemaIsNamedInvalid() {
         assertNull(adapter.invalidAnswer("Reset", json("{\"status\":\"Accepted\"}")));
         assertNotNull(adapter.invalidAnswer("Reset", json("{\"status\":\"Maybe\"}")));
+    }
+
+    @Test
+    void theChargersAnswerIsItsStatusWordAndAnAnswerWithoutOneSaysYes() {
+        assertEquals("Scheduled", adapter.answerWord("ChangeAvailability", json("{\"status\":\"Scheduled\"}")));
+        assertEquals("Unlocked", adapter.answerWord("UnlockConnector", json("{\"status\":\"Unlocked\"}")));
+        assertEquals("Accepted", adapter.answerWord("UpdateFirmware", json("{}")));
+        assertEquals("Accepted", adapter.answerWord("GetConfiguration", json("{\"configurationKey\":[]}")));
     }
 }
