@@ -74,7 +74,7 @@ record ServerProcess(Process process, int httpPort, int ocppPort, Path log) {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

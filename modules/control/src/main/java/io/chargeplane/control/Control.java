@@ -42,6 +42,7 @@ public final class Control {
     private final DeviceBindings deviceBindings;
     private final Accounts accounts;
     private final BlobStore blobs;
+    private final io.chargeplane.control.firmware.FirmwareFiles firmware;
     private final RegistrationSteps registrationSteps;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
@@ -51,6 +52,7 @@ public final class Control {
         this.registrationSteps = registrationSteps;
         this.accounts = accounts;
         this.blobs = blobs;
+        this.firmware = new io.chargeplane.control.firmware.FirmwareFiles(db, blobs);
         this.system = system;
         this.db = db;
         this.settings = settings;
@@ -83,6 +85,7 @@ public final class Control {
         RegistrationSteps registrationSteps = new RegistrationSteps(system, clock,
                 system.settings().config().getDuration("chargeplane.control.orphan-claim-grace"));
         RegistrationSaga.init(system, registrationSteps, clock);
+        io.chargeplane.control.batch.CommandBatch.init(system, clock);
         io.chargeplane.control.charger.registration.InterruptedRegistrations.resume(system, db, blocking);
         if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
             ReadSide.start(system, db);
@@ -102,6 +105,11 @@ public final class Control {
     /** Photos and other uploaded files. */
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /** Firmware files and the signed links chargers fetch them by. */
+    public io.chargeplane.control.firmware.FirmwareFiles firmware() {
+        return firmware;
     }
 
     /** Operator accounts, login and tokens. */

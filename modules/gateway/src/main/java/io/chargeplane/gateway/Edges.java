@@ -52,6 +52,8 @@ public final class Edges extends AllDirectives {
         endpoints.addAll(new PhotoRoutes(control).endpoints());
         endpoints.addAll(new ReviewRoutes(control).endpoints());
         endpoints.addAll(new AuditRoutes(control).endpoints());
+        endpoints.addAll(new io.chargeplane.gateway.batch.BatchRoutes(control).endpoints());
+        endpoints.addAll(new io.chargeplane.gateway.firmware.FirmwareRoutes(control).endpoints());
         endpoints.add(OpenApiDocument.endpoint());
         ApiRouter api = new ApiRouter(endpoints, control.accounts());
         HealthRoutes health = new HealthRoutes(control);

@@ -9,12 +9,13 @@ import java.time.Instant;
  * QUEUED, SENT or ANSWERED with an outcome still to come, final otherwise. {@code outcome} is the coarse one of
  * the first API: PENDING (no answer yet), ANSWERED (the charger's CALLRESULT is in {@code responseJson}, its word in
  * {@code answer}), FAILED (see {@code reason}). {@code confirmation}: what confirmed the outcome, or why it was not.
- * {@code operation} is null in records from before operations were journaled.
+ * {@code operation} is null in records from before operations were journaled; {@code batchId}: the batch it
+ * belongs to, if any.
  */
 public record CommandResult(String commandId, String action, String outcome, String responseJson, String reason,
                             Instant acceptedAt, Instant completedAt, String status, String answer,
                             String confirmation, ChargerOperation operation, Instant sentAt, Instant answeredAt,
-                            Instant expiresAt) implements CborSerializable {
+                            Instant expiresAt, String batchId) implements CborSerializable {
     public static final String ANSWERED = "ANSWERED";
     public static final String FAILED = "FAILED";
     public static final String PENDING = "PENDING";
@@ -42,9 +43,9 @@ public record CommandResult(String commandId, String action, String outcome, Str
 
     /** A command just accepted: queued, or already on its way ({@code sentAt} set). */
     static CommandResult accepted(String commandId, String action, ChargerOperation operation, Instant at,
-                                  Instant sentAt, Instant expiresAt) {
+                                  Instant sentAt, Instant expiresAt, String batchId) {
         return new CommandResult(commandId, action, PENDING, null, null, at, null, sentAt != null ? SENT : QUEUED,
-                null, null, operation, sentAt, null, expiresAt);
+                null, null, operation, sentAt, null, expiresAt, batchId);
     }
 
     /** The fine status, also of records journaled before it existed (derived from the outcome). */
@@ -57,23 +58,23 @@ public record CommandResult(String commandId, String action, String outcome, Str
 
     CommandResult sent(Instant at) {
         return new CommandResult(commandId, action, outcome, responseJson, reason, acceptedAt, completedAt, SENT, answer,
-                confirmation, operation, at, answeredAt, expiresAt);
+                confirmation, operation, at, answeredAt, expiresAt, batchId);
     }
 
     CommandResult requeued(String why) {
         return new CommandResult(commandId, action, outcome, responseJson, why, acceptedAt, completedAt, QUEUED, answer,
-                confirmation, operation, null, answeredAt, expiresAt);
+                confirmation, operation, null, answeredAt, expiresAt, batchId);
     }
 
     CommandResult answered(String word, String json, Instant at) {
         return new CommandResult(commandId, action, ANSWERED, json, reason, acceptedAt, completedAt, STATUS_ANSWERED,
-                word, confirmation, operation, sentAt, at, expiresAt);
+                word, confirmation, operation, sentAt, at, expiresAt, batchId);
     }
 
     CommandResult completed(String finalOutcome, String finalStatus, String word, String json, String why,
                             String confirmedBy, Instant at) {
         return new CommandResult(commandId, action, finalOutcome, json != null ? json : responseJson, why, acceptedAt,
                 at, finalStatus, word != null ? word : answer, confirmedBy, operation, sentAt,
-                answeredAt != null ? answeredAt : (word != null || json != null ? at : null), expiresAt);
+                answeredAt != null ? answeredAt : (word != null || json != null ? at : null), expiresAt, batchId);
     }
 }

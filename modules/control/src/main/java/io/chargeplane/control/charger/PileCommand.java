@@ -53,13 +53,21 @@ public sealed interface PileCommand extends CborSerializable {
      * Operator: send an operation. {@code offlineWait}: how long it may wait for an offline charger (null: the
      * operation's default, {@link io.chargeplane.control.charger.rules.CommandRules#defaultWait}; zero: refused at
      * once when the charger is offline). The reply comes when the charger answered or the command ended, when it
-     * was queued for an offline charger, or after the command timeout with where it is then.
+     * was queued for an offline charger, or after the command timeout with where it is then. {@code batchId}: the
+     * batch it belongs to, told of every change; the reply then comes at once, and a pile asked again for the same
+     * batch answers with the command it has.
      */
     record SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin, java.time.Duration offlineWait,
-                         ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) implements PileCommand {
+                         String batchId, ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo)
+            implements PileCommand {
         public SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin,
                              ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) {
-            this(operation, origin, null, replyTo);
+            this(operation, origin, null, null, replyTo);
+        }
+
+        public SubmitCommand(ChargerOperation operation, io.chargeplane.control.Origin origin,
+                             java.time.Duration offlineWait, ActorRef<io.chargeplane.control.Result<CommandResult>> replyTo) {
+            this(operation, origin, offlineWait, null, replyTo);
         }
     }
 

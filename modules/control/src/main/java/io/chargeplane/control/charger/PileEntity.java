@@ -556,6 +556,12 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         // the operation was checked at the edge (REST): a caller's bad input never reaches the pile
         ChargerOperation op = c.operation();
+        if (c.batchId() != null) {
+            CommandResult had = s.commandOfBatch(c.batchId());
+            if (had != null) { // the batch asks again (after a crash, or to catch a lost report): nothing sent twice
+                return Effect().reply(c.replyTo(), Result.ok(had));
+            }
+        }
         Duration wait = c.offlineWait() != null ? c.offlineWait() : CommandRules.defaultWait(op);
         if (session == null && wait.isZero()) {
             return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.CONFLICT, "ifOffline", "charger " + pileId
@@ -575,24 +581,26 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             }
         }
         events.add(new PileEvent.CommandAccepted(id, op.name(), OperationJson.parameters(op), now, c.origin(), op,
-                sendNow ? now : null, now.plus(wait)));
+                sendNow ? now : null, now.plus(wait), c.batchId()));
         return Effect().persist(events).thenRun(ns -> {
             metrics.command(op.name(), "accepted");
             for (String old : replaced) {
                 ended(ns, old);
             }
+            // a batch hears of every change (toBatch): it is answered at once; so is the operator of an offline
+            // charger, which may be back in days
+            boolean answerNow = session == null || c.batchId() != null;
+            ActorRef<Result<CommandResult>> waiter = answerNow ? null : c.replyTo();
             if (sendNow) {
-                commands.acceptSent(id, op, c.replyTo());
+                commands.acceptSent(id, op, waiter);
                 send(id, op);
             } else {
-                // an offline charger may be back in days: its operator is told at once that it waits
-                commands.accept(id, op, session != null ? c.replyTo() : null);
+                commands.accept(id, op, waiter);
                 timers.startSingleTimer("expire:" + id, new PileCommand.CommandExpired(id), wait);
-                if (session == null) {
-                    c.replyTo().tell(Result.ok(ns.openCommands().get(id)));
-                }
             }
-            if (session != null) { // the operator hears soon after the command timeout where the command is
+            if (answerNow) {
+                c.replyTo().tell(Result.ok(ns.openCommands().get(id)));
+            } else { // the operator hears soon after the command timeout where the command is
                 timers.startSingleTimer("reply:" + id, new PileCommand.ReplyDue(id),
                         services.settings().commandTimeout().plusSeconds(1));
             }
@@ -628,6 +636,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     if (session != null && commands.isInFlight(c.commandId())) {
                         send(c.commandId(), open.operation());
                     }
+                    toBatch(ns, c.commandId());
                 }).thenNoReply();
     }
 
@@ -656,6 +665,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     timers.startSingleTimer("confirm:" + id, new PileCommand.ConfirmationDue(id), within);
                     tell(commands.answered(id), ns.openCommands().get(id));
                     timers.cancel("reply:" + id);
+                    toBatch(ns, id);
                     sendNextCommand();
                 }).thenNoReply();
     }
@@ -777,6 +787,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             }
         }
         return Effect().persist(events).thenRun(ns -> {
+            for (PileEvent e : events) {
+                toBatch(ns, e instanceof PileEvent.CommandCompleted cc ? cc.commandId()
+                        : ((PileEvent.CommandRequeued) e).commandId());
+            }
             for (CommandResult open : ns.openCommands().values()) {
                 String id = open.commandId();
                 if (CommandResult.QUEUED.equals(open.status())) {
@@ -807,6 +821,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     + "sent again when it is back (safe to repeat)", now())).thenRun(ns -> {
                         timers.cancel(id);
                         commands.putBack(id);
+                        toBatch(ns, id);
                         timers.startSingleTimer("expire:" + id, new PileCommand.CommandExpired(id),
                                 until(open.expiresAt()));
                     }).thenNoReply();
@@ -835,18 +850,20 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         timers.cancel("expire:" + id);
         timers.cancel("confirm:" + id);
         timers.cancel("reply:" + id);
-        ActorRef<Result<CommandResult>> waiter = commands.complete(id);
-        if (waiter != null) {
-            for (int i = ns.recentCommands().size() - 1; i >= 0; i--) {
-                if (ns.recentCommands().get(i).commandId().equals(id)) {
-                    waiter.tell(Result.ok(ns.recentCommands().get(i)));
-                    break;
-                }
-            }
-        }
+        tell(commands.complete(id), ns.command(id));
+        toBatch(ns, id);
         sendNextCommand();
         if (session == null && ns.openCommands().isEmpty()) {
             schedulePassivation();
+        }
+    }
+
+    /** The batch a command belongs to hears where it is now (it asks again itself if this is lost). */
+    private void toBatch(PileState ns, String commandId) {
+        CommandResult r = ns.command(commandId);
+        if (r != null && r.batchId() != null) {
+            ClusterSharding.get(ctx.getSystem()).entityRefFor(io.chargeplane.control.batch.CommandBatch.ENTITY_KEY,
+                    r.batchId()).tell(new io.chargeplane.control.batch.CommandBatch.TargetChanged(pileId, r));
         }
     }
 

@@ -61,11 +61,11 @@ public sealed interface PileEvent extends CborSerializable {
      * {@code origin}: the operator who sent it (null in events from before sign-in existed). {@code operation}: what
      * to send (null in events from before it was journaled: such a command is never sent again); {@code sentAt}: set
      * when the call went out at once (the charger was there and free); {@code expiresAt}: how long a queued command
-     * waits for the charger.
+     * waits for the charger; {@code batchId}: the batch it belongs to (null: a command of its own).
      */
     record CommandAccepted(String commandId, String action, String payloadJson, Instant at,
                            io.chargeplane.control.Origin origin, ChargerOperation operation, Instant sentAt,
-                           Instant expiresAt) implements PileEvent {
+                           Instant expiresAt, String batchId) implements PileEvent {
     }
 
     /** A queued command is handed to the charger: journaled before the call goes out (sent at most once). */

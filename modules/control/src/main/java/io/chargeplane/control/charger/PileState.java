@@ -142,7 +142,7 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
         } else if (event instanceof PileEvent.CommandAccepted e) {
             Map<String, CommandResult> m = new LinkedHashMap<>(openCommands);
             m.put(e.commandId(), CommandResult.accepted(e.commandId(), e.action(), e.operation(), e.at(), e.sentAt(),
-                    e.expiresAt()));
+                    e.expiresAt(), e.batchId()));
             return withCommands(m, recentCommands);
         } else if (event instanceof PileEvent.CommandSent e) {
             return withOpen(e.commandId(), c -> c.sent(e.at()));
@@ -187,6 +187,35 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                                    Map<Integer, Long> registers) {
         return new PileState(pileId, chargerNumber, identity, boot, connectors, Map.copyOf(open), List.copyOf(ended),
                 registers, alerts, unknownStops, firmwareStatus, diagnosticsStatus, openCommands, recentCommands, record);
+    }
+
+    /** The command this pile has for batch {@code batchId}, open or recent; null if none. */
+    public CommandResult commandOfBatch(String batchId) {
+        for (CommandResult c : openCommands.values()) {
+            if (batchId.equals(c.batchId())) {
+                return c;
+            }
+        }
+        for (CommandResult c : recentCommands) {
+            if (batchId.equals(c.batchId())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** A command by id, open or recent; null if none. */
+    public CommandResult command(String commandId) {
+        CommandResult open = openCommands.get(commandId);
+        if (open != null) {
+            return open;
+        }
+        for (int i = recentCommands.size() - 1; i >= 0; i--) {
+            if (recentCommands.get(i).commandId().equals(commandId)) {
+                return recentCommands.get(i);
+            }
+        }
+        return null;
     }
 
     private PileState withOpen(String commandId, java.util.function.UnaryOperator<CommandResult> change) {

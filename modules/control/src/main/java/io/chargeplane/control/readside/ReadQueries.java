@@ -99,6 +99,41 @@ public final class ReadQueries {
         return rows;
     }
 
+    public record BatchRow(String batchId, String operation, String stationId, String createdBy, Instant createdAt,
+                           int targetCount, int doneCount, Instant updatedAt) {
+    }
+
+    /** Newest first; {@code after} is the {@code next} of the previous page (created time and id of its last row). */
+    public Page<BatchRow> batches(int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT batch_id, operation, station_id, created_by, created_at, "
+                + "target_count, done_count, updated_at FROM batch_list");
+        List<Object> args = new ArrayList<>();
+        if (after != null) {
+            int bar = after.indexOf('|');
+            if (bar < 0) {
+                throw new IllegalArgumentException("after must be the next of a previous page");
+            }
+            Instant at = Instant.parse(after.substring(0, bar));
+            sql.append(" WHERE created_at < ? OR (created_at = ? AND batch_id < ?)");
+            args.add(at);
+            args.add(at);
+            args.add(after.substring(bar + 1));
+        }
+        sql.append(" ORDER BY created_at DESC, batch_id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<BatchRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new BatchRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7), rs.getTimestamp(8).toInstant()));
+                }
+            }
+        }
+        return page(rows, limit, r -> r.createdAt() + "|" + r.batchId());
+    }
+
     public record AuditRow(long id, Instant at, String username, String address, String entityType, String entityId,
                            String action, String beforeJson, String afterJson) {
     }

@@ -1,11 +1,6 @@
 package io.chargeplane.control.readside;
 
-import io.chargeplane.control.account.AccountEntity;
-import io.chargeplane.control.charger.PileEvent;
 import io.chargeplane.control.db.Database;
-import io.chargeplane.control.device.DeviceEntity;
-import io.chargeplane.control.idtag.IdTagEntity;
-import io.chargeplane.control.station.StationEntity;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
@@ -18,6 +13,7 @@ import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
@@ -33,60 +29,28 @@ public final class ReadSide {
     }
 
     public static void start(ActorSystem<?> system, Database db) {
-        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "station-projection", 1,
-                i -> ProjectionBehavior.create(stations(system, db)), ShardedDaemonProcessSettings.create(system),
-                Optional.of(ProjectionBehavior.stopMessage()));
-        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "charger-projection", 1,
-                i -> ProjectionBehavior.create(chargers(system, db)), ShardedDaemonProcessSettings.create(system),
-                Optional.of(ProjectionBehavior.stopMessage()));
-        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "device-projection", 1,
-                i -> ProjectionBehavior.create(devices(system, db)), ShardedDaemonProcessSettings.create(system),
-                Optional.of(ProjectionBehavior.stopMessage()));
-        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "account-projection", 1,
-                i -> ProjectionBehavior.create(accounts(system, db)), ShardedDaemonProcessSettings.create(system),
-                Optional.of(ProjectionBehavior.stopMessage()));
-        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, "id-tag-projection", 1,
-                i -> ProjectionBehavior.create(idTags(system, db)), ShardedDaemonProcessSettings.create(system),
+        run(system, "station-projection", () -> projection(system, db, "stations", StationProjection.TAG, StationProjection::new));
+        run(system, "charger-projection", () -> projection(system, db, "chargers", ChargerProjection.TAG, ChargerProjection::new));
+        run(system, "device-projection", () -> projection(system, db, "devices", DeviceProjection.TAG, DeviceProjection::new));
+        run(system, "account-projection", () -> projection(system, db, "accounts", AccountProjection.TAG, AccountProjection::new));
+        run(system, "id-tag-projection", () -> projection(system, db, "id-tags", IdTagProjection.TAG, IdTagProjection::new));
+        run(system, "batch-projection", () -> projection(system, db, "batches", BatchProjection.TAG, BatchProjection::new));
+    }
+
+    private static void run(ActorSystem<?> system, String name, java.util.function.Supplier<Projection<?>> projection) {
+        ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, 1,
+                i -> ProjectionBehavior.create(projection.get()), ShardedDaemonProcessSettings.create(system),
                 Optional.of(ProjectionBehavior.stopMessage()));
     }
 
-    private static Projection<EventEnvelope<IdTagEntity.Event>> idTags(ActorSystem<?> system, Database db) {
-        SourceProvider<Offset, EventEnvelope<IdTagEntity.Event>> source =
-                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), IdTagProjection.TAG);
-        return JdbcProjection.groupedWithin(ProjectionId.of("id-tags", IdTagProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new IdTagProjection()), system)
-                .withGroup(GROUP_SIZE, GROUP_WITHIN);
-    }
-
-    private static Projection<EventEnvelope<AccountEntity.Event>> accounts(ActorSystem<?> system, Database db) {
-        SourceProvider<Offset, EventEnvelope<AccountEntity.Event>> source =
-                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), AccountProjection.TAG);
-        return JdbcProjection.groupedWithin(ProjectionId.of("accounts", AccountProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new AccountProjection()), system)
-                .withGroup(GROUP_SIZE, GROUP_WITHIN);
-    }
-
-    private static Projection<EventEnvelope<DeviceEntity.Event>> devices(ActorSystem<?> system, Database db) {
-        SourceProvider<Offset, EventEnvelope<DeviceEntity.Event>> source =
-                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), DeviceProjection.TAG);
-        return JdbcProjection.groupedWithin(ProjectionId.of("devices", DeviceProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new DeviceProjection()), system)
-                .withGroup(GROUP_SIZE, GROUP_WITHIN);
-    }
-
-    private static Projection<EventEnvelope<PileEvent>> chargers(ActorSystem<?> system, Database db) {
-        SourceProvider<Offset, EventEnvelope<PileEvent>> source =
-                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), ChargerProjection.TAG);
-        return JdbcProjection.groupedWithin(ProjectionId.of("chargers", ChargerProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new ChargerProjection()), system)
-                .withGroup(GROUP_SIZE, GROUP_WITHIN);
-    }
-
-    private static Projection<EventEnvelope<StationEntity.Event>> stations(ActorSystem<?> system, Database db) {
-        SourceProvider<Offset, EventEnvelope<StationEntity.Event>> source =
-                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), StationProjection.TAG);
-        return JdbcProjection.groupedWithin(ProjectionId.of("stations", StationProjection.TAG), source,
-                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(new StationProjection()), system)
+    /** The events tagged {@code tag} into the read side by {@code handler}, in groups, exactly once. */
+    private static <E> Projection<EventEnvelope<E>> projection(
+            ActorSystem<?> system, Database db, String name, String tag,
+            java.util.function.Supplier<JdbcHandler<EventEnvelope<E>, DataSourceSession>> handler) {
+        SourceProvider<Offset, EventEnvelope<E>> source =
+                EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+        return JdbcProjection.groupedWithin(ProjectionId.of(name, tag), source,
+                () -> new DataSourceSession(db.dataSource()), () -> new Grouped<>(handler.get()), system)
                 .withGroup(GROUP_SIZE, GROUP_WITHIN);
     }
 }

@@ -379,6 +379,21 @@ class PileEntityTest {
     }
 
     @Test
+    void aPileAskedTwiceForTheSameBatchAnswersWithTheCommandItHasAndSendsOnce() {
+        var batch = operator();
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ClearCache(), null, null, "batch-1",
+                batch.getRef()));
+        CommandResult first = batch.receiveMessage(Duration.ofSeconds(5)).value();
+        assertEquals("batch-1", first.batchId());
+        assertEquals(first.commandId(), call().commandId());
+        kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.ClearCache(), null, null, "batch-1",
+                batch.getRef()));
+        assertEquals(first.commandId(), batch.receiveMessage(Duration.ofSeconds(5)).value().commandId());
+        session.expectNoMessage(Duration.ofMillis(300));
+        assertEquals(1, kit.getState().openCommands().size());
+    }
+
+    @Test
     void aCommandThatTheAdapterFoundUnansweredFailsWithItsReason() {
         TestProbe<io.chargeplane.control.Result<CommandResult>> operator = KIT.createTestProbe();
         kit.runCommand(new PileCommand.SubmitCommand(new ChargerOperation.Reset(true), null, operator.getRef()));

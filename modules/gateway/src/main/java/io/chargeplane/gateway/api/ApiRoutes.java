@@ -165,7 +165,7 @@ public final class ApiRoutes extends AllDirectives {
                 .map(o -> o.awaitingAnswer() ? new Replies.Accepted(o) : o));
     }
 
-    static Duration offlineWait(JsonNode b) {
+    public static Duration offlineWait(JsonNode b) {
         String ifOffline = Json.text(b, "ifOffline", false, 4);
         String expiresAfter = Json.text(b, "expiresAfter", false, 20);
         if (ifOffline != null && !ifOffline.equals("wait") && !ifOffline.equals("fail")) {

@@ -32,7 +32,7 @@ class ApiShapeTest {
         ChargingSession ended = new ChargingSession(6, 2, "TAG", "Accepted", 0, T, null, null, 900L, T, "Local", 900L,
                 "CHARGER", null);
         CommandResult done = new CommandResult("c1", "Reset", CommandResult.ANSWERED, "{\"status\":\"Accepted\"}",
-                null, T, T, CommandResult.CONFIRMED, "Accepted", "the charger booted again", null, T, T, T);
+                null, T, T, CommandResult.CONFIRMED, "Accepted", "the charger booted again", null, T, T, T, null);
         PileView view = new PileView("p1", "CN-1", "CP-1", true, T, "10.0.0.1",
                 new PileState.BootInfo("Acme", "AC22", "SN-1", "1.0", T),
                 List.of(new PileState.Connector(1, "Charging", "NoError", "info", "v-1", T, T)), List.of(open),
@@ -40,7 +40,7 @@ class ApiShapeTest {
                         "Wh", "400", T))), List.of(new PileState.Alert("CLOCK_SKEW", "ahead", 7, T)),
                 List.of(new PileEvent.UnknownStopRecorded(99, 10, T, "Local", "TAG", T)), "Installed", "Uploaded",
                 List.of(new CommandResult("c2", "Unlock", CommandResult.PENDING, null, null, T, null, CommandResult.QUEUED,
-                        null, null, null, null, null, T)), List.of(done));
+                        null, null, null, null, null, T, null)), List.of(done));
         // the operation a command carries is the pile's (to send it again after a restart); the API shows its action
         com.fasterxml.jackson.databind.node.ObjectNode viewJson = Json.MAPPER.valueToTree(view);
         viewJson.withArray("pendingCommands").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("operation"));

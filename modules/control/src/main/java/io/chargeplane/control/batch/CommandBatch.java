@@ -1,0 +1,378 @@
+package io.chargeplane.control.batch;
+
+import io.chargeplane.control.CborSerializable;
+import io.chargeplane.control.Origin;
+import io.chargeplane.control.Result;
+import io.chargeplane.control.charger.CommandResult;
+import io.chargeplane.control.charger.PileCommand;
+import io.chargeplane.control.charger.PileEntity;
+import io.chargeplane.control.charger.language.ChargerOperation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One operator request to one charger, a list or a whole station (resolved to its chargers when it is made), as a
+ * persisted process manager keyed by its batch id, like the registration saga. It journals what was asked and its
+ * targets, hands each pile its command (tagged with the batch id, so that a pile asked twice answers with the
+ * command it already has), and journals each target's changes as the piles report them: queued, sent, answered,
+ * confirmed, failed, timed out, expired, unknown. After a crash it asks its unfinished targets again; a report
+ * lost on the way is caught the same way every few minutes while targets are open.
+ */
+public final class CommandBatch
+        extends EventSourcedBehaviorWithEnforcedReplies<CommandBatch.Command, CommandBatch.Event, CommandBatch.State> {
+    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "CommandBatch");
+    public static final String TAG = "batch";
+    private static final Set<String> TAGS = Set.of(TAG);
+    private static final Duration ASK = Duration.ofSeconds(10);
+    /** How often the open targets are asked again, in case a pile's report was lost. */
+    static final Duration REFRESH = Duration.ofMinutes(5);
+    /** The status of a target whose pile refused the command (offline and not to wait, no such charger). */
+    public static final String REFUSED = "REFUSED";
+    /** The status of a target a roll-out stopped before its wave (too many failures before it). */
+    public static final String CANCELLED = "CANCELLED";
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /** Create the batch: sends {@code operation} to every pile of {@code targets}; the reply is the batch. */
+    public record Create(ChargerOperation operation, List<String> targets, String stationId, Duration offlineWait,
+                         Waves waves, Origin origin, ActorRef<Result<BatchView>> replyTo) implements Command {
+    }
+
+    /**
+     * A roll-out in waves: at most {@code size} targets open at once (null: all at once), and after
+     * {@code stopAfterFailures} failed targets the ones not yet sent are cancelled (null: never).
+     */
+    public record Waves(Integer size, Integer stopAfterFailures) implements CborSerializable {
+        public static final Waves ALL_AT_ONCE = new Waves(null, null);
+    }
+
+    public record Get(ActorRef<Result<BatchView>> replyTo) implements Command {
+    }
+
+    /** The batch once every target has its outcome, or as it is after {@code wait}. */
+    public record AwaitDone(Duration atMost, ActorRef<Result<BatchView>> replyTo) implements Command {
+    }
+
+    /** A pile's report: where the batch's command to it is now. */
+    public record TargetChanged(String pileId, CommandResult command) implements Command {
+    }
+
+    /** A pile refused the batch's command (or could not be asked). */
+    public record TargetRefused(String pileId, String reason) implements Command {
+    }
+
+    private record Refresh() implements Command {
+    }
+
+    private record Cancel(String pileId, String reason) implements Command {
+    }
+
+    private record WaitOver(String waiterId) implements Command {
+    }
+
+    public sealed interface Event extends CborSerializable {
+    }
+
+    /** {@code waves}: null in batches from before waves existed (all at once). */
+    public record Created(ChargerOperation operation, List<String> targets, String stationId, Duration offlineWait,
+                          Origin origin, Instant at, Waves waves) implements Event {
+        Waves wavesOrAll() {
+            return waves != null ? waves : Waves.ALL_AT_ONCE;
+        }
+    }
+
+    /** A target's command moved on; {@code done}: it has its outcome. */
+    public record TargetUpdated(String pileId, String commandId, String status, String answer, String reason,
+                                String confirmation, boolean done, Instant at) implements Event {
+    }
+
+    /** One target of the batch: its command (null until the pile took it) and where it is. */
+    public record Target(String pileId, String commandId, String status, String answer, String reason,
+                         String confirmation, boolean done, Instant updatedAt) implements CborSerializable {
+    }
+
+    public record State(Created created, Map<String, Target> targets) implements CborSerializable {
+        boolean exists() {
+            return created != null;
+        }
+
+        boolean done() {
+            return exists() && targets.values().stream().allMatch(Target::done);
+        }
+
+        State apply(Event event) {
+            if (event instanceof Created c) {
+                Map<String, Target> t = new LinkedHashMap<>();
+                for (String pile : c.targets()) {
+                    t.put(pile, new Target(pile, null, CommandResult.QUEUED, null, null, null, false, c.at()));
+                }
+                return new State(c, t);
+            }
+            TargetUpdated u = (TargetUpdated) event;
+            Map<String, Target> t = new LinkedHashMap<>(targets);
+            t.put(u.pileId(), new Target(u.pileId(), u.commandId(), u.status(), u.answer(), u.reason(),
+                    u.confirmation(), u.done(), u.at()));
+            return new State(created, t);
+        }
+    }
+
+    public static void init(ActorSystem<?> system, Clock clock) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+    }
+
+    public static Behavior<Command> create(String batchId, Clock clock) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CommandBatch(batchId, clock, ctx, timers)));
+    }
+
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private final String batchId;
+    private final Clock clock;
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final ClusterSharding sharding;
+    /** Operators waiting for the batch to be done (in memory: a crash loses their connections anyway). */
+    private final Map<String, ActorRef<Result<BatchView>>> waiting = new LinkedHashMap<>();
+    /** Targets asked in this incarnation whose pile may not have answered yet: they count in their wave. */
+    private final java.util.Set<String> asked = new java.util.HashSet<>();
+
+    private CommandBatch(String batchId, Clock clock, ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+        super(PersistenceId.of(ENTITY_KEY.name(), batchId));
+        this.batchId = batchId;
+        this.clock = clock;
+        this.ctx = ctx;
+        this.timers = timers;
+        this.sharding = ClusterSharding.get(ctx.getSystem());
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(null, Map.of());
+    }
+
+    @Override
+    public Set<String> tagsFor(Event event) {
+        return TAGS;
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> {
+            if (s.exists() && !s.done()) { // a crash may have come between the piles' reports and the journal
+                ask(s, open(s));
+                ask(s, nextWave(s));
+                timers.startTimerWithFixedDelay("refresh", new Refresh(), REFRESH);
+            }
+        }).build();
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Create.class, this::onCreate)
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+                .onCommand(AwaitDone.class, this::onAwaitDone)
+                .onCommand(TargetChanged.class, this::onTargetChanged)
+                .onCommand(TargetRefused.class, this::onTargetRefused)
+                .onCommand(Cancel.class, (s, c) -> {
+                    Target t = s.targets().get(c.pileId());
+                    if (t == null || t.done() || t.commandId() != null) {
+                        return Effect().noReply();
+                    }
+                    return update(new TargetUpdated(c.pileId(), null, CANCELLED, null, c.reason(), null, true,
+                            clock.instant()));
+                })
+                .onCommand(Refresh.class, (s, c) -> {
+                    ask(s, open(s));
+                    return Effect().noReply();
+                })
+                .onCommand(WaitOver.class, (s, c) -> {
+                    ActorRef<Result<BatchView>> w = waiting.remove(c.waiterId());
+                    if (w != null) {
+                        w.tell(view(s));
+                    }
+                    return Effect().noReply();
+                })
+                .build();
+    }
+
+    private ReplyEffect<Event, State> onCreate(State s, Create c) {
+        if (s.exists()) {
+            return Effect().reply(c.replyTo(), view(s)); // the same request again
+        }
+        if (c.targets().isEmpty()) {
+            return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.INVALID, "chargers",
+                    "a batch needs at least one charger"));
+        }
+        Created created = new Created(c.operation(), List.copyOf(c.targets()), c.stationId(), c.offlineWait(),
+                c.origin(), clock.instant(), c.waves());
+        return Effect().persist(created).thenRun(ns -> {
+            ask(ns, nextWave(ns));
+            timers.startTimerWithFixedDelay("refresh", new Refresh(), REFRESH);
+        }).thenReply(c.replyTo(), this::view);
+    }
+
+    private ReplyEffect<Event, State> onAwaitDone(State s, AwaitDone c) {
+        if (!s.exists() || s.done() || c.atMost().isZero()) {
+            return Effect().reply(c.replyTo(), view(s));
+        }
+        String id = UUID.randomUUID().toString();
+        waiting.put(id, c.replyTo());
+        timers.startSingleTimer("wait:" + id, new WaitOver(id), c.atMost());
+        return Effect().noReply();
+    }
+
+    /**
+     * Each target's pile is asked for the batch's command: it creates it, or answers with the one it already has
+     * for this batch (a batch that asks again after a crash sends nothing twice).
+     */
+    private void ask(State s, List<Target> targets) {
+        Created c = s.created();
+        for (Target t : targets) {
+            String pile = t.pileId();
+            asked.add(pile);
+            ctx.pipeToSelf(sharding.entityRefFor(PileEntity.ENTITY_KEY, pile).<Result<CommandResult>>ask(
+                            r -> new PileCommand.SubmitCommand(c.operation(), c.origin(), c.offlineWait(), batchId, r), ASK),
+                    (result, failure) -> {
+                        if (failure != null) {
+                            return new TargetRefused(pile, null); // not answered: asked again at the next refresh
+                        }
+                        return result.isOk() ? new TargetChanged(pile, result.value())
+                                : new TargetRefused(pile, result.rejection().detail());
+                    });
+        }
+    }
+
+    private ReplyEffect<Event, State> onTargetChanged(State s, TargetChanged c) {
+        Target now = s.targets().get(c.pileId());
+        CommandResult r = c.command();
+        if (now == null || now.done() || (now.commandId() != null && !now.commandId().equals(r.commandId()))) {
+            return Effect().noReply();
+        }
+        boolean done = r.completedAt() != null;
+        String status = r.statusOrDerived();
+        if (Objects.equals(now.commandId(), r.commandId()) && status.equals(now.status()) && done == now.done()
+                && Objects.equals(r.answer(), now.answer()) && Objects.equals(r.confirmation(), now.confirmation())) {
+            return Effect().noReply(); // nothing new: a refresh, or a report that crossed one
+        }
+        return update(new TargetUpdated(c.pileId(), r.commandId(), status, r.answer(), r.reason(), r.confirmation(),
+                done, clock.instant()));
+    }
+
+    private ReplyEffect<Event, State> onTargetRefused(State s, TargetRefused c) {
+        Target now = s.targets().get(c.pileId());
+        if (now == null || now.done() || now.commandId() != null || c.reason() == null) {
+            return Effect().noReply();
+        }
+        return update(new TargetUpdated(c.pileId(), null, REFUSED, null, c.reason(), null, true, clock.instant()));
+    }
+
+    /** Targets the piles have taken (or are being asked to) and that have no outcome yet. */
+    private List<Target> open(State s) {
+        return s.targets().values().stream()
+                .filter(t -> !t.done() && (t.commandId() != null || asked.contains(t.pileId()))).toList();
+    }
+
+    /** The targets not yet sent that the wave has room for (all of them when the batch has no waves). */
+    private List<Target> nextWave(State s) {
+        Integer size = s.created().wavesOrAll().size();
+        List<Target> waiting = s.targets().values().stream()
+                .filter(t -> !t.done() && t.commandId() == null && !asked.contains(t.pileId())).toList();
+        if (size == null) {
+            return waiting;
+        }
+        int room = Math.max(0, size - open(s).size());
+        return waiting.subList(0, Math.min(room, waiting.size()));
+    }
+
+    /** Whether a target that is done failed: no outcome, a refusal, or not confirmed (a cancelled one did not run). */
+    static boolean failed(Target t) {
+        return t.done() && !CommandResult.CONFIRMED.equals(t.status()) && !CANCELLED.equals(t.status())
+                && !(CommandResult.STATUS_ANSWERED.equals(t.status()) && "Accepted".equals(t.answer()));
+    }
+
+    private ReplyEffect<Event, State> update(TargetUpdated event) {
+        return Effect().persist(event).thenRun(ns -> {
+            Waves waves = ns.created().wavesOrAll();
+            if (event.done() && !CANCELLED.equals(event.status()) && waves.size() != null) {
+                long failures = ns.targets().values().stream().filter(CommandBatch::failed).count();
+                if (waves.stopAfterFailures() != null && failures >= waves.stopAfterFailures()) {
+                    cancelUnsent(ns, failures);
+                } else {
+                    ask(ns, nextWave(ns));
+                }
+            }
+            if (ns.done()) {
+                timers.cancel("refresh");
+                List.copyOf(waiting.keySet()).forEach(id -> {
+                    timers.cancel("wait:" + id);
+                    waiting.remove(id).tell(view(ns));
+                });
+            }
+        }).thenNoReply();
+    }
+
+    /** The roll-out stops: the targets not yet sent end CANCELLED (told to self, journaled one by one). */
+    private void cancelUnsent(State s, long failures) {
+        for (Target t : s.targets().values()) {
+            if (!t.done() && t.commandId() == null && !asked.contains(t.pileId())) {
+                ctx.getSelf().tell(new Cancel(t.pileId(), "cancelled: " + failures + " targets failed before its wave"));
+            }
+        }
+    }
+
+    private Result<BatchView> view(State s) {
+        if (!s.exists()) {
+            return Result.rejected(Result.Reason.NOT_FOUND, null, "no batch " + batchId);
+        }
+        return Result.ok(BatchView.of(batchId, s));
+    }
+
+    /** What an operator sees of a batch. */
+    public record BatchView(String batchId, String operation, ChargerOperation parameters, String stationId,
+                            String createdBy, Instant createdAt, boolean done, Map<String, Integer> counts,
+                            List<Target> targets) implements CborSerializable {
+        static BatchView of(String batchId, State s) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            List<Target> rows = new ArrayList<>(s.targets().values());
+            for (Target t : rows) {
+                counts.merge(t.status(), 1, Integer::sum);
+            }
+            Created c = s.created();
+            return new BatchView(batchId, c.operation().name(), c.operation(), c.stationId(), c.origin().by(), c.at(),
+                    s.done(), counts, rows);
+        }
+    }
+}
