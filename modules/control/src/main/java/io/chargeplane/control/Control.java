@@ -43,6 +43,8 @@ public final class Control {
     private final Accounts accounts;
     private final BlobStore blobs;
     private final io.chargeplane.control.firmware.FirmwareFiles firmware;
+    private final io.chargeplane.control.blob.SignedLinks links;
+    private final io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics;
     private final RegistrationSteps registrationSteps;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
@@ -52,7 +54,9 @@ public final class Control {
         this.registrationSteps = registrationSteps;
         this.accounts = accounts;
         this.blobs = blobs;
-        this.firmware = new io.chargeplane.control.firmware.FirmwareFiles(db, blobs);
+        this.links = new io.chargeplane.control.blob.SignedLinks(db);
+        this.firmware = new io.chargeplane.control.firmware.FirmwareFiles(db, blobs, links);
+        this.diagnostics = new io.chargeplane.control.diagnostics.DiagnosticsFiles(db, blobs);
         this.system = system;
         this.db = db;
         this.settings = settings;
@@ -105,6 +109,16 @@ public final class Control {
     /** Photos and other uploaded files. */
     public BlobStore blobs() {
         return blobs;
+    }
+
+    /** Signed, expiring tokens for the links chargers use without signing in. */
+    public io.chargeplane.control.blob.SignedLinks links() {
+        return links;
+    }
+
+    /** Diagnostics files chargers uploaded. */
+    public io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics() {
+        return diagnostics;
     }
 
     /** Firmware files and the signed links chargers fetch them by. */

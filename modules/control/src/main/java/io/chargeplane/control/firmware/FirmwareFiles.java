@@ -3,10 +3,6 @@ package io.chargeplane.control.firmware;
 import io.chargeplane.control.Origin;
 import io.chargeplane.control.blob.BlobStore;
 import io.chargeplane.control.db.Database;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,24 +10,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Firmware files for chargers: uploaded by operators (the bytes in the blob store under their SHA-256, the name,
  * version and size in {@code firmware_file}, the upload in the audit log), and fetched by chargers through
- * links that carry an expiring token in their path: {@code <public base>/api/firmware/<token>/<file name>}. The token
- * is the file's id and its expiry, signed (HMAC-SHA256) with a secret kept in the database, so every node signs
- * and checks alike and a link survives a restart.
+ * links that carry an expiring token in their path: {@code <public base>/api/firmware/<token>/<file name>}
+ * ({@link io.chargeplane.control.blob.SignedLinks}: the file's id and the link's expiry, signed).
  */
 public final class FirmwareFiles {
     /** An OCPP 1.6 location is anyURI; chargers are known to truncate long ones: links stay below this. */
     public static final int MAX_URL = 512;
-    private static final int MAC_BYTES = 16;
 
     public record FirmwareFile(String firmwareId, String fileName, String version, long sizeBytes, String uploadedBy,
                                Instant uploadedAt) {
@@ -42,11 +32,12 @@ public final class FirmwareFiles {
 
     private final Database db;
     private final BlobStore blobs;
-    private volatile byte[] secret;
+    private final io.chargeplane.control.blob.SignedLinks links;
 
-    public FirmwareFiles(Database db, BlobStore blobs) {
+    public FirmwareFiles(Database db, BlobStore blobs, io.chargeplane.control.blob.SignedLinks links) {
         this.db = db;
         this.blobs = blobs;
+        this.links = links;
     }
 
     /** Stores the file (again: the same bytes are one file) and records who uploaded it. */
@@ -113,80 +104,12 @@ public final class FirmwareFiles {
 
     /** The token of a link to {@code firmwareId} valid until {@code expires}. */
     public String token(String firmwareId, Instant expires) throws SQLException {
-        ByteBuffer b = ByteBuffer.allocate(32 + 8 + MAC_BYTES);
-        byte[] id = HexFormat.of().parseHex(firmwareId);
-        b.put(id).putLong(expires.getEpochSecond()).put(mac(id, expires.getEpochSecond()));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return links.token(firmwareId, expires);
     }
 
     /** What a link's token grants: the file's id, if the token is ours and not expired at {@code now}. */
     public Optional<String> check(String token, Instant now) throws SQLException {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(token);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (raw.length != 32 + 8 + MAC_BYTES) {
-            return Optional.empty();
-        }
-        ByteBuffer b = ByteBuffer.wrap(raw);
-        byte[] id = new byte[32];
-        b.get(id);
-        long expires = b.getLong();
-        byte[] mac = new byte[MAC_BYTES];
-        b.get(mac);
-        if (!MessageDigest.isEqual(mac, mac(id, expires)) || now.getEpochSecond() > expires) {
-            return Optional.empty();
-        }
-        return Optional.of(HexFormat.of().formatHex(id));
-    }
-
-    private byte[] mac(byte[] id, long expires) throws SQLException {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
-            mac.update(id);
-            mac.update(ByteBuffer.allocate(8).putLong(expires).array());
-            byte[] full = mac.doFinal();
-            byte[] cut = new byte[MAC_BYTES];
-            System.arraycopy(full, 0, cut, 0, MAC_BYTES);
-            return cut;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
-    }
-
-    /** The database's link-signing secret, made on first use (a second node racing to make it reads the first's). */
-    private byte[] secret() throws SQLException {
-        byte[] s = secret;
-        if (s != null) {
-            return s;
-        }
-        try (Connection c = db.dataSource().getConnection()) {
-            String stored = read(c);
-            if (stored == null) {
-                byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO server_secret (name, secret) VALUES ('firmware-links', ?)")) {
-                    p.setString(1, Base64.getEncoder().encodeToString(fresh));
-                    p.executeUpdate();
-                } catch (SQLException raced) {
-                    // another node made it first
-                }
-                stored = read(c);
-            }
-            secret = Base64.getDecoder().decode(stored);
-            return secret;
-        }
-    }
-
-    private static String read(Connection c) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT secret FROM server_secret WHERE name = 'firmware-links'");
-             ResultSet rs = p.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return links.check(token, now);
     }
 
     private static Optional<FirmwareFile> find(Connection c, String id) throws SQLException {

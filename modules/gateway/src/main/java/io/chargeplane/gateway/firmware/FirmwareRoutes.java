@@ -101,19 +101,31 @@ public final class FirmwareRoutes extends AllDirectives {
      * URL; a 409 when that is not set (chargers are never on localhost) and a 404 for an unknown file.
      */
     public static String link(Control control, String firmwareId, Instant until) {
-        String base = control.system().settings().config().getString("chargeplane.public-base-url");
-        if (base.isBlank()) {
-            throw new BadRequest(409, "operation.firmwareId", "firmware updates need chargeplane.public-base-url "
-                    + "(CHARGEPLANE_PUBLIC_BASE_URL): the address chargers reach this server at");
-        }
         try {
             FirmwareFiles.FirmwareFile f = control.firmware().get(firmwareId).orElseThrow(() ->
                     new BadRequest(404, "operation.firmwareId", "no firmware " + firmwareId));
-            String url = base.replaceAll("/+$", "") + "/api/firmware/" + control.firmware().token(firmwareId, until) + "/"
-                    + f.fileName();
+            return publicLink(control, "/api/firmware/", firmwareId, until, "/" + f.fileName(), "operation.firmwareId");
+        } catch (java.sql.SQLException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /**
+     * {@code <public base URL><path><token for subject, until><suffix>}, a link a charger uses without signing in;
+     * a 409 naming {@code field} when the public base URL is not set or the link would pass 512 characters.
+     */
+    public static String publicLink(Control control, String path, String subject, Instant until, String suffix,
+                                    String field) {
+        String base = control.system().settings().config().getString("chargeplane.public-base-url");
+        if (base.isBlank()) {
+            throw new BadRequest(409, field, "links for chargers need chargeplane.public-base-url "
+                    + "(CHARGEPLANE_PUBLIC_BASE_URL): the address chargers reach this server at");
+        }
+        try {
+            String url = base.replaceAll("/+$", "") + path + control.links().token(subject, until) + suffix;
             if (url.length() > FirmwareFiles.MAX_URL) {
-                throw new BadRequest(409, "operation.firmwareId", "the download link would have " + url.length()
-                        + " characters, more than " + FirmwareFiles.MAX_URL + ": shorten the public base URL or file name");
+                throw new BadRequest(409, field, "the link would have " + url.length() + " characters, more than "
+                        + FirmwareFiles.MAX_URL + ": shorten the public base URL or the file name");
             }
             return url;
         } catch (java.sql.SQLException e) {
