@@ -178,6 +178,21 @@ class CommandBatchTest {
             assertEquals("operation.type", badType.body().get("field").asText());
             Rest.Reply both = admin.post("/api/batches", "{\"operation\":{\"type\":\"clear-cache\"}}");
             assertEquals("chargers", both.body().get("field").asText());
+
+            String raw = "{\"operation\":{\"type\":\"raw\",\"action\":\"GetLocalListVersion\"},\"chargers\":[\"p1\"]}";
+            admin.ok(admin.post("/api/accounts",
+                    "{\"username\":\"otto\",\"role\":\"OPERATOR\",\"password\":\"otto-first-password\"}"));
+            Rest otto = admin.as("otto", "otto-first-password");
+            assertEquals(403, otto.post("/api/batches", raw).status(), "a raw call is for experts: not an operator");
+            assertEquals(403, otto.post("/api/chargers/p1/commands", "{\"action\":\"GetLocalListVersion\"}").status());
+            assertEquals(202, admin.post("/api/batches", raw).status(), "an administrator may send it");
+            Rest.Reply badRaw = admin.post("/api/batches", "{\"operation\":{\"type\":\"raw\",\"action\":"
+                    + "\"UnlockConnector\",\"payload\":{\"connectorId\":\"one\"}},\"chargers\":[\"p1\"]}");
+            assertEquals(400, badRaw.status());
+            assertEquals("operation.payload.connectorId", badRaw.body().get("field").asText(), badRaw.body().toString());
+            Rest.Reply chargersCall = admin.post("/api/batches", "{\"operation\":{\"type\":\"raw\",\"action\":"
+                    + "\"Heartbeat\"},\"chargers\":[\"p1\"]}");
+            assertEquals("operation.action", chargersCall.body().get("field").asText(), "a charger's call, not ours");
         }
     }
 

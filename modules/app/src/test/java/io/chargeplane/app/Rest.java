@@ -48,6 +48,11 @@ final class Rest {
         return token;
     }
 
+    /** Where the server is, e.g. {@code http://127.0.0.1:8080}. */
+    String base() {
+        return base;
+    }
+
     private static String login(String base, String username, String password) {
         Reply r = new Rest(base, null, null).post("/api/auth/login",
                 "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
@@ -143,11 +148,17 @@ final class Rest {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", contentType).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<java.io.InputStream> r = CLIENT.send(b.timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", contentType).build(), HttpResponse.BodyHandlers.ofInputStream());
             String type = r.headers().firstValue("Content-Type").orElse("");
-            JsonNode body = r.body().isEmpty() || !type.contains("json") ? null : OcppJson.MAPPER.readTree(r.body());
-            return new Reply(r.statusCode(), body, r.headers().firstValue("Content-Type").orElse(""));
+            String text = "";
+            try (java.io.InputStream in = r.body()) {
+                if (!type.startsWith("text/event-stream")) { // a stream that never ends: its status is the answer
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            JsonNode body = text.isEmpty() || !type.contains("json") ? null : OcppJson.MAPPER.readTree(text);
+            return new Reply(r.statusCode(), body, type);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -134,6 +134,9 @@ public final class Bench {
                 if (wanted("commands")) {
                     commands(db);
                 }
+                if (wanted("station-reboot")) {
+                    stationReboot(db);
+                }
                 if (wanted("lists")) {
                     lists(db);
                 }
@@ -147,6 +150,8 @@ public final class Bench {
     }
 
     // ---- scenarios ------------------------------------------------------------------------------------
+
+    private static final String CONNECTION_LOG_ROW = "SUBSTRING(\"persistence_id\", 1, 14) = 'ConnectionLog|'";
 
     private void idle(String db) throws Exception {
         int chargers = n(19_800);
@@ -206,8 +211,10 @@ public final class Bench {
         }
         try (Server server = startServer(db, database)) { // right after a restart: every pile recovers now
             long journal0 = server.journalRows();
+            long connections0 = server.connectionLogRows();
             JsonNode r = runLoadgen("storm", server.ocpp(), fleet);
             long journal = server.journalRows() - journal0;
+            long connections = server.connectionLogRows() - connections0;
             JsonNode ceiling = ceiling(Map.of("prefix", "STORM-", "chargers", String.valueOf(chargers),
                     "scenario", "storm", "local", "127.0.0.3"));
             // every boot must come back Accepted: a bound charger answered Rejected is a failure, not a slow one
@@ -219,9 +226,10 @@ public final class Bench {
                     "all accepted ≤ 3 s",
                     r.get("accepted").asLong() + " accepted in " + fmt(r.get("allAcceptedSeconds").asDouble()) + " s",
                     fmt(ceiling.get("allAcceptedSeconds").asDouble()) + " s",
-                    check(clean, journal == 0 && firstJournal == 3L * chargers, journal
+                    check(clean, journal == 0 && firstJournal == 3L * chargers && connections >= chargers, journal
                             + " journal rows (nothing changed; the first boots before the restart wrote "
-                            + firstJournal + ": pile, device, status)"),
+                            + firstJournal + ": pile, device, status) and " + connections + " in the connection log"
+                            + " (a connect per charger, and the disconnects written by then)"),
                     errors(r) + "; BootNotification p50 " + r.at("/latency/BootNotification/p50ms").asDouble()
                             + " ms, max " + r.at("/latency/BootNotification/maxms").asDouble()
                             + " ms; before the restart, the first connection and boot of the provisioned fleet: "
@@ -342,6 +350,74 @@ public final class Bench {
                                     + " ms, " + fmt(commands / seconds) + " commands/s (after " + warmupCommands
                                     + " unmeasured for warm-up)" + cpu("CPU in the window", shares,
                                     " (the operators run in the benchmark's own process)")));
+                }
+            }
+        }
+    }
+
+    /**
+     * A whole station rebooted by one request: {@code n(1,000)} chargers at one station, each answering Reset and,
+     * a second later, closing its socket, connecting again and booting (what confirms a reboot). The figure is the
+     * time from the request until every target has its outcome, read by polling the batch as an operator's screen
+     * would (every 100 ms). A first round warms the node up unmeasured.
+     */
+    private void stationReboot(String db) throws Exception {
+        int chargers = n(1_000);
+        try (Server server = startServer(db, "reboot")) {
+            provision(server, "REBOOT-", chargers, chargers);
+            try (Proc gen = loadgen("reboot", server.ocpp(), Map.of("prefix", "REBOOT-", "chargers",
+                    String.valueOf(chargers), "scenario", "idle", "duration", "1200", "local", "127.0.0.2",
+                    "rebootOnReset", "true", "rebootMillis", "1000"))) {
+                gen.await("READY", 600);
+                String token = login(server);
+                String first = null;
+                for (int round = 1; round <= 2; round++) {
+                    CpuShares cpu = CpuShares.now();
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
+                                    + "/api/batches")).header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"operation\":{\"type\":\"reboot\",\"mode\":\"soft\"},\"stationId\":\"ST-REBOOT-0-0\","
+                                            + "\"confirm\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (created.statusCode() != 202 && created.statusCode() != 200) {
+                        throw new IllegalStateException("the station reboot was refused: " + created.statusCode() + " "
+                                + created.body());
+                    }
+                    double answeredIn = (System.nanoTime() - t0) / 1e9;
+                    String id = OcppJson.MAPPER.readTree(created.body()).get("batchId").asText();
+                    JsonNode batch;
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                    do {
+                        Thread.sleep(100);
+                        batch = OcppJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.http()
+                                        + "/api/batches/" + id)).header("Authorization", "Bearer " + token).build(),
+                                HttpResponse.BodyHandlers.ofString()).body());
+                    } while (!batch.get("done").asBoolean() && System.nanoTime() < deadline);
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    String shares = CpuShares.now().since(cpu);
+                    java.time.Instant createdAt = java.time.Instant.parse(batch.get("createdAt").asText());
+                    List<Long> doneAfter = new ArrayList<>();
+                    for (JsonNode t : batch.get("targets")) {
+                        doneAfter.add(java.time.Duration.between(createdAt,
+                                java.time.Instant.parse(t.get("updatedAt").asText())).toMillis());
+                    }
+                    java.util.Collections.sort(doneAfter);
+                    int confirmed = batch.get("counts").path("CONFIRMED").asInt();
+                    String counts = batch.get("counts").toString();
+                    if (round == 1) {
+                        first = fmt(seconds) + " s (" + counts + ")";
+                        continue;
+                    }
+                    rows.add(new Row(db, "whole-station reboot: " + chargers + " chargers of one station, one request,"
+                            + " until every target has its outcome", "none set",
+                            fmt(seconds) + " s, " + confirmed + " confirmed", "",
+                            check(batch.get("done").asBoolean() && confirmed == chargers, true, counts
+                                    + " (confirmed = answered Accepted and booted again)"),
+                            "each charger reboots 1 s after answering; 202 in " + fmt(answeredIn * 1000)
+                                    + " ms; a target's outcome after p50 " + doneAfter.get(doneAfter.size() / 2)
+                                    + " ms, p99 " + doneAfter.get(Math.max(0, (int) Math.ceil(doneAfter.size() * 0.99) - 1))
+                                    + " ms, last " + doneAfter.get(doneAfter.size() - 1) + " ms; the first (unmeasured)"
+                                    + " round " + first + cpu("CPU", shares, "")));
                 }
             }
         }
@@ -609,8 +685,19 @@ public final class Bench {
             return "ws://127.0.0.1:" + ocppPort + "/ocpp";
         }
 
+        /** Journal rows of the entities, without the connection log (a row per connect and per disconnect). */
         long journalRows() throws Exception {
-            return count(url.startsWith("jdbc:h2") ? "\"event_journal\"" : "event_journal");
+            return Long.parseLong(query("SELECT COUNT(*) FROM " + journal() + " WHERE NOT (" + CONNECTION_LOG_ROW
+                    + ")"));
+        }
+
+        /** Rows of the nodes' connection logs, which the event feed reads: one per connect and per disconnect. */
+        long connectionLogRows() throws Exception {
+            return Long.parseLong(query("SELECT COUNT(*) FROM " + journal() + " WHERE " + CONNECTION_LOG_ROW));
+        }
+
+        private String journal() {
+            return url.startsWith("jdbc:h2") ? "\"event_journal\"" : "event_journal";
         }
 
         /** Stored sampled values: one row per MeterValue holds one array element per sampled value. */
@@ -740,12 +827,16 @@ public final class Bench {
 
     /** Creates and binds the fleet through the REST API; returns the seconds it took. */
     private double provision(Server server, String prefix, int chargers) throws Exception {
+        return provision(server, prefix, chargers, io.chargeplane.simulator.load.LoadGenerator.CHARGERS_PER_STATION);
+    }
+
+    private double provision(Server server, String prefix, int chargers, int perStation) throws Exception {
         long t = System.nanoTime();
         CpuShares cpu = CpuShares.now();
         // the load generator provisions through the REST API and exits without connecting anyone
         JsonNode r = runLoadgen("provision-" + prefix, server.ocpp(), Map.of("prefix", prefix, "chargers",
                 String.valueOf(chargers), "scenario", "provision", "provision", "true", "provisionConcurrency", "128",
-                "api", server.http(), "password", ADMIN_PASSWORD));
+                "api", server.http(), "password", ADMIN_PASSWORD, "perStation", String.valueOf(perStation)));
         log("provisioned " + chargers + " piles in " + fmt((System.nanoTime() - t) / 1e9) + " s: " + r.get("provisionFailures"));
         if (r.get("provisionFailures").asLong() != 0) {
             // an unprovisioned charger would boot Rejected and make every figure after it a false failure

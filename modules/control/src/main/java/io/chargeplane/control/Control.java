@@ -46,10 +46,13 @@ public final class Control {
     private final io.chargeplane.control.blob.SignedLinks links;
     private final io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics;
     private final RegistrationSteps registrationSteps;
+    private final io.chargeplane.control.feed.EventFeed feed;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
                     ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs,
-                    DeviceBindings deviceBindings, RegistrationSteps registrationSteps) {
+                    DeviceBindings deviceBindings, RegistrationSteps registrationSteps,
+                    io.chargeplane.control.feed.EventFeed feed) {
+        this.feed = feed;
         this.deviceBindings = deviceBindings;
         this.registrationSteps = registrationSteps;
         this.accounts = accounts;
@@ -77,7 +80,9 @@ public final class Control {
                 UnboundIdentities.create(db, blocking, java.time.Duration.ofSeconds(1), 10_000,
                         settings.unboundTableMaxRows()), "unbound-identities", Props.empty());
         ActorRef<PresenceWriter.Command> presence = system.systemActorOf(
-                PresenceWriter.create(db, blocking, java.time.Duration.ofSeconds(1)), "presence-writer", Props.empty());
+                PresenceWriter.create(db, blocking, java.time.Duration.ofSeconds(1),
+                        org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().hostPort()),
+                "presence-writer", Props.empty());
         ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer,
                 presence, new StationAssignments(system, java.time.Duration.ofSeconds(10)));
         PileEntity.init(system, services);
@@ -97,8 +102,9 @@ public final class Control {
         BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));
+        io.chargeplane.control.feed.EventFeed feed = io.chargeplane.control.feed.EventFeed.start(system, db, blocking, clock);
         return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings,
-                registrationSteps);
+                registrationSteps, feed);
     }
 
     /** Lists, the review queue and the audit log, from the read side. */
@@ -124,6 +130,11 @@ public final class Control {
     /** Firmware files and the signed links chargers fetch them by. */
     public io.chargeplane.control.firmware.FirmwareFiles firmware() {
         return firmware;
+    }
+
+    /** The live event feed of this node. */
+    public io.chargeplane.control.feed.EventFeed feed() {
+        return feed;
     }
 
     /** Operator accounts, login and tokens. */

@@ -55,6 +55,7 @@ public final class Edges extends AllDirectives {
         endpoints.addAll(new io.chargeplane.gateway.batch.BatchRoutes(control).endpoints());
         endpoints.addAll(new io.chargeplane.gateway.firmware.FirmwareRoutes(control).endpoints());
         endpoints.addAll(new io.chargeplane.gateway.diagnostics.DiagnosticsRoutes(control).endpoints());
+        endpoints.addAll(new io.chargeplane.gateway.feed.FeedRoutes(control.feed()).endpoints());
         endpoints.add(OpenApiDocument.endpoint());
         ApiRouter api = new ApiRouter(endpoints, control.accounts());
         HealthRoutes health = new HealthRoutes(control);

@@ -304,7 +304,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (c.session().equals(session)) {
             ctx.unwatch(session);
             session = null;
-            reportPresence(false);
+            reportPresence(false, true);
             schedulePassivation();
             String lost = commands.inFlight();
             if (lost != null) {
@@ -337,21 +337,21 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         ctx.watchWith(newSession, new PileCommand.Disconnected(newSession));
         timers.cancel(PASSIVATE_TIMER);
         if (wasOffline) {
-            reportPresence(true);
+            reportPresence(true, true);
         }
     }
 
     /** Online / offline for the charger list, and "still here" at most every few minutes (no journal writes). */
-    private void reportPresence(boolean online) {
+    private void reportPresence(boolean online, boolean change) {
         Instant at = now();
         lastPresenceReport = at;
-        services.presence().tell(new io.chargeplane.control.presence.PresenceWriter.Report(pileId, online, at));
+        services.presence().tell(new io.chargeplane.control.presence.PresenceWriter.Report(pileId, online, change, at));
     }
 
     private void refreshPresence(Instant at) {
         if (session != null && (lastPresenceReport == null
                 || Duration.between(lastPresenceReport, at).compareTo(PRESENCE_REFRESH) > 0)) {
-            reportPresence(true);
+            reportPresence(true, false);
         }
     }
 

@@ -7,10 +7,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -21,15 +24,19 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Who is connected, for the charger list's "online" column: piles report connect, disconnect and (coarsely) that
  * they are still seen; one writer per node gathers the reports and writes the latest per pile once a second in
  * one batch. A node that dies leaves rows that say online: readers count a charger online only if it was seen
- * recently ({@code last_seen}), see {@code ReadQueries}.
+ * recently ({@code last_seen}), see {@code ReadQueries}. Each connect and disconnect also goes, in the same
+ * rhythm, to this node's {@link ConnectionLog} in the journal, for the event feed.
  */
 public final class PresenceWriter extends AbstractBehavior<PresenceWriter.Command> {
 
     public sealed interface Command {
     }
 
-    /** {@code online}: connected now or still seen; false: disconnected. */
-    public record Report(String pileId, boolean online, Instant at) implements Command {
+    /**
+     * {@code online}: connected now or still seen; false: disconnected. {@code change}: it connected or its
+     * connection ended just now (not "still seen").
+     */
+    public record Report(String pileId, boolean online, boolean change, Instant at) implements Command {
     }
 
     private record Flush() implements Command {
@@ -43,20 +50,25 @@ public final class PresenceWriter extends AbstractBehavior<PresenceWriter.Comman
 
     private final Database db;
     private final Executor blocking;
+    private final ActorRef<ConnectionLog.Command> log;
     private Map<String, Row> pending = new HashMap<>();
+    private List<ConnectionLog.Changed> changes = new ArrayList<>();
     private boolean writing;
 
-    public static Behavior<Command> create(Database db, Executor blocking, Duration interval) {
+    /** {@code node}: this node's address, naming its connection log. */
+    public static Behavior<Command> create(Database db, Executor blocking, Duration interval, String node) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Flush(), interval);
-            return new PresenceWriter(ctx, db, blocking);
+            return new PresenceWriter(ctx, db, blocking, ctx.spawn(ConnectionLog.create(node), "connection-log"));
         }));
     }
 
-    private PresenceWriter(ActorContext<Command> ctx, Database db, Executor blocking) {
+    private PresenceWriter(ActorContext<Command> ctx, Database db, Executor blocking,
+                           ActorRef<ConnectionLog.Command> log) {
         super(ctx);
         this.db = db;
         this.blocking = blocking;
+        this.log = log;
     }
 
     @Override
@@ -66,9 +78,16 @@ public final class PresenceWriter extends AbstractBehavior<PresenceWriter.Comman
                     Row previous = pending.get(r.pileId());
                     boolean changed = previous == null || previous.online() != r.online();
                     pending.put(r.pileId(), new Row(r.online(), changed || previous == null ? r.at() : previous.since(), r.at()));
+                    if (r.change()) {
+                        changes.add(new ConnectionLog.Changed(r.pileId(), r.online(), r.at()));
+                    }
                     return this;
                 })
                 .onMessage(Flush.class, f -> {
+                    if (!changes.isEmpty()) {
+                        log.tell(new ConnectionLog.Append(changes));
+                        changes = new ArrayList<>();
+                    }
                     if (!writing && !pending.isEmpty()) {
                         Map<String, Row> batch = pending;
                         pending = new HashMap<>();

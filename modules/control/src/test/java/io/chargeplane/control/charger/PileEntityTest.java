@@ -61,7 +61,7 @@ class PileEntityTest {
     void setUp() {
         var blocking = Executors.newFixedThreadPool(2);
         var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1, nanos -> { });
-        var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1)));
+        var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1), "pile-entity-test"));
         var services = new ControlServices(SETTINGS, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
                 presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)));
         shard = KIT.createTestProbe();

@@ -2,6 +2,7 @@ package io.chargeplane.gateway.api;
 
 import io.chargeplane.control.account.Accounts;
 import io.chargeplane.control.account.TokenStore;
+import io.chargeplane.gateway.auth.CookieSession;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Routes {@code /api/...} requests to their {@link Endpoint}: 404 for an unknown path, 405 for a known path with
- * another method, 401 without a valid bearer token, 403 when the operator's role lacks the endpoint's permission.
+ * another method, 401 without a valid bearer token (or session cookie, see {@link CookieSession}), 403 when the
+ * operator's role lacks the endpoint's permission or a cookie-signed write lacks its CSRF header.
  */
 public final class ApiRouter extends AllDirectives {
     private final List<Endpoint> endpoints;
@@ -103,9 +105,18 @@ public final class ApiRouter extends AllDirectives {
             return handle(e, new Call(params, null, token.orElse(null), address));
         }
         if (token.isEmpty()) {
+            token = CookieSession.token(req);
+            if (token.isPresent() && !CookieSession.csrfSatisfied(req, token.get())) {
+                return Replies.problem(Problem.of(403, "a request signed in by the session cookie that changes"
+                        + " anything must send header " + CookieSession.CSRF_HEADER + " with the value of cookie "
+                        + CookieSession.CSRF, CookieSession.CSRF_HEADER));
+            }
+        }
+        if (token.isEmpty()) {
             return unauthorized("sign in first: POST /api/auth/login, then send Authorization: Bearer <token>");
         }
-        return onComplete(accounts.authenticate(token.get()), result -> {
+        String signedIn = token.get();
+        return onComplete(accounts.authenticate(signedIn), result -> {
             if (result.isFailure()) {
                 return Replies.problem(Replies.toProblem(result.failed().get()));
             }
@@ -117,7 +128,7 @@ public final class ApiRouter extends AllDirectives {
                 return Replies.problem(Problem.of(403, "role " + who.get().role() + " lacks permission "
                         + e.permission() + " for " + e.method() + " " + e.path(), null));
             }
-            return handle(e, new Call(params, who.get(), token.get(), address));
+            return handle(e, new Call(params, who.get(), signedIn, address));
         });
     }
 

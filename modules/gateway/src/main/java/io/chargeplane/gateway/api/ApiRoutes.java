@@ -49,8 +49,8 @@ public final class ApiRoutes extends AllDirectives {
     public List<Endpoint> endpoints() {
         return List.of(
                 Endpoint.get("/api/chargers/{pileId}/live", Permission.READ, c -> reply(() -> pileView(c.param("pileId")))),
-                Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_COMMANDS, c -> body(b -> ocpp16Call(
-                        c, b, Json.text(b, "action", true, 40), payloadOf(b.get("payload"))))),
+                Endpoint.post("/api/chargers/{pileId}/commands", Permission.SEND_RAW_CALLS, c -> body(b -> command(
+                        c, b, rawCall(Json.text(b, "action", true, 40), payloadOf(b.get("payload"), "payload"), "")))),
                 Endpoint.get("/api/chargers/{pileId}/commands/{commandId}", Permission.READ,
                         c -> reply(() -> commandRecord(c.param("pileId"), c.param("commandId")))),
                 Endpoint.post("/api/chargers/{pileId}/remote-start", Permission.SEND_COMMANDS,
@@ -138,18 +138,22 @@ public final class ApiRoutes extends AllDirectives {
      * A call in OCPP 1.6's own terms, for what has no operation yet. It is checked here, at the edge, against the 1.6
      * schema: a caller's bad action or payload is a 400, never the pile's problem.
      */
-    private CompletionStage<Result<Object>> ocpp16Call(Call c, JsonNode b, String action, JsonNode payload) {
+    /**
+     * A raw OCPP 1.6 call from the server: {@code action} must be one the server may send and {@code payload} must
+     * match its schema (a problem naming {@code prefix + "action"} or the payload's field otherwise).
+     */
+    public static ChargerOperation.ProtocolCall rawCall(String action, JsonNode payload, String prefix) {
         OcppAction known = Ocpp16.REGISTRY.byName(action).orElse(null);
         if (known == null || !known.callableBy(Direction.FROM_SERVER)) {
-            throw new BadRequest("action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
+            throw new BadRequest(prefix + "action", "action " + action + " is not a server-to-charger OCPP 1.6 action");
         }
         List<Violation> violations =
                 Ocpp16.VALIDATOR.validate(known.schemaName(false), payload);
         if (!violations.isEmpty()) {
             Violation v = violations.get(0);
-            throw new BadRequest(v.field("payload"), v.field("payload") + ": " + v.message());
+            throw new BadRequest(prefix + v.field("payload"), prefix + v.field("payload") + ": " + v.message());
         }
-        return command(c, b, new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString()));
+        return new ChargerOperation.ProtocolCall(Ocpp16.SUBPROTOCOL, action, payload.toString());
     }
 
     /**
@@ -224,12 +228,13 @@ public final class ApiRoutes extends AllDirectives {
         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId);
     }
 
-    private static JsonNode payloadOf(JsonNode payload) {
+    /** A raw call's payload: absent means {}; else it must be an object ({@code field} names it otherwise). */
+    public static JsonNode payloadOf(JsonNode payload, String field) {
         if (payload == null || payload.isNull()) {
             return Json.MAPPER.createObjectNode();
         }
         if (!payload.isObject()) {
-            throw new BadRequest("payload", "payload must be a JSON object");
+            throw new BadRequest(field, field + " must be a JSON object");
         }
         return payload;
     }

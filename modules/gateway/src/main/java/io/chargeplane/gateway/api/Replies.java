@@ -3,6 +3,7 @@ package io.chargeplane.gateway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeplane.control.Result;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -47,6 +48,11 @@ public final class Replies {
      * rejection becomes a problem).
      */
     public static Route reply(Supplier<CompletionStage<?>> work) {
+        return reply(work, value -> List.of());
+    }
+
+    /** Like {@link #reply}, with headers made from the (unwrapped) value on success: a login's cookies. */
+    public static Route reply(Supplier<CompletionStage<?>> work, Function<Object, List<HttpHeader>> headers) {
         CompletionStage<?> stage;
         try {
             stage = work.get();
@@ -64,13 +70,16 @@ public final class Replies {
                 }
                 value = r.value();
             }
-            if (value == null) {
-                return D.complete(StatusCodes.NO_CONTENT);
-            }
-            if (value instanceof Accepted a) {
-                return D.complete(StatusCodes.ACCEPTED, a.value(), Jackson.marshaller(Json.MAPPER));
-            }
-            return D.complete(StatusCodes.OK, value, Jackson.marshaller(Json.MAPPER));
+            Object v = value;
+            return D.respondWithHeaders(headers.apply(v), () -> {
+                if (v == null) {
+                    return D.complete(StatusCodes.NO_CONTENT);
+                }
+                if (v instanceof Accepted a) {
+                    return D.complete(StatusCodes.ACCEPTED, a.value(), Jackson.marshaller(Json.MAPPER));
+                }
+                return D.complete(StatusCodes.OK, v, Jackson.marshaller(Json.MAPPER));
+            });
         });
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * Sign-in and accounts: login (bearer token), logout (token revoked), who am I, own password change; and for
  * administrators, accounts with their role, password reset and unlock.
  */
-public final class AuthRoutes {
+public final class AuthRoutes extends org.apache.pekko.http.javadsl.server.AllDirectives {
     private final Accounts accounts;
 
     public AuthRoutes(Accounts accounts) {
@@ -23,9 +23,16 @@ public final class AuthRoutes {
 
     public List<Endpoint> endpoints() {
         return List.of(
-                Endpoint.post("/api/auth/login", Permission.PUBLIC, c -> body(b -> accounts.login(
-                        Json.text(b, "username", true, 64), Json.text(b, "password", true, 256)))),
-                Endpoint.post("/api/auth/logout", Permission.SIGNED_IN, c -> reply(() -> accounts.logout(c.token()))),
+                Endpoint.post("/api/auth/login", Permission.PUBLIC, c -> extractRequest(req -> entity(
+                        org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), text -> {
+                            var b = Json.parse(text);
+                            String username = Json.text(b, "username", true, 64);
+                            String password = Json.text(b, "password", true, 256);
+                            return reply(() -> accounts.login(username, password), in -> CookieSession.loginCookies(
+                                    (Accounts.LoggedIn) in, accounts.settings().tokenTtl(), CookieSession.overHttps(req)));
+                        }))),
+                Endpoint.post("/api/auth/logout", Permission.SIGNED_IN, c -> reply(() -> accounts.logout(c.token()),
+                        v -> CookieSession.clearedCookies())),
                 Endpoint.get("/api/auth/me", Permission.SIGNED_IN, c -> reply(() -> CompletableFuture.completedFuture(
                         Map.of("username", c.principal().username(), "role", c.principal().role(),
                                 "expiresAt", c.principal().expiresAt())))),

@@ -27,6 +27,11 @@ public enum Permission {
     EDIT_ID_TAGS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
     /** Any server-to-charger command (remote start / stop, configuration, firmware...). */
     SEND_COMMANDS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
+    /**
+     * Any action of the charger's protocol by name with a hand-written payload (checked against the schema only):
+     * for experts, since the server cannot know what such a call does to the charger's state.
+     */
+    SEND_RAW_CALLS(EnumSet.of(Role.ADMIN, Role.MANAGER)),
     /** Reboot a charger (Reset). */
     RESET_CHARGERS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR, Role.TECHNICIAN)),
     /** Read the audit log of operator writes. */

@@ -75,6 +75,10 @@ public final class BatchRoutes extends AllDirectives {
         if (!rebootOnly && c.operator().map(p -> !Permission.SEND_COMMANDS.grantedTo(p.role())).orElse(true)) {
             throw new BadRequest(403, "operation", "your role may reboot chargers but not send " + op.name());
         }
+        if (op instanceof ChargerOperation.ProtocolCall
+                && c.operator().map(p -> !Permission.SEND_RAW_CALLS.grantedTo(p.role())).orElse(true)) {
+            throw new BadRequest(403, "operation", "your role may not send raw protocol calls (SEND_RAW_CALLS)");
+        }
         Duration offlineWait = ApiRoutes.offlineWait(b);
         String stationId = Json.text(b, "stationId", false, 64);
         List<String> chargers = b.has("chargers") ? Json.strings(b, "chargers", MAX_TARGETS, 64) : null;
@@ -167,7 +171,8 @@ public final class BatchRoutes extends AllDirectives {
 
     /**
      * The operation of a batch, by its {@code type}: reboot, start, stop, take-out-of-service, back-in-service,
-     * unlock, read-configuration, change-configuration, trigger, clear-cache.
+     * unlock, read-configuration, change-configuration, trigger, clear-cache, raw (action and payload of the
+     * charger's protocol, for roles with SEND_RAW_CALLS).
      */
     static ChargerOperation operation(JsonNode o) {
         String type = Json.text(o, "operation", "type", true, 32);
@@ -192,9 +197,11 @@ public final class BatchRoutes extends AllDirectives {
             case "trigger" -> new ChargerOperation.Trigger(trigger(Json.text(o, "operation", "message", true, 40)),
                     connector(o, false));
             case "clear-cache" -> new ChargerOperation.ClearCache();
+            case "raw" -> ApiRoutes.rawCall(Json.text(o, "operation", "action", true, 40),
+                    ApiRoutes.payloadOf(o.get("payload"), "operation.payload"), "operation.");
             default -> throw new BadRequest("operation.type", "operation.type must be one of reboot, start, stop, "
                     + "take-out-of-service, back-in-service, unlock, read-configuration, change-configuration, "
-                    + "trigger, clear-cache, update-firmware");
+                    + "trigger, clear-cache, update-firmware, raw");
         };
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One charger connection of the load generator (Netty, from a chosen source address). Sends
- * pre-built CALL frames, times each answer, and answers the server's own calls with Accepted.
+ * pre-built CALL frames, times each answer, and answers the server's own calls with Accepted; a Reset, once
+ * answered, is handed to {@link #onReset} when one is set (a charger that really reboots).
  */
 final class LoadCharger {
 
@@ -31,6 +32,7 @@ final class LoadCharger {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile io.netty.channel.Channel channel;
     final AtomicLong serverCalls = new AtomicLong();
+    volatile java.util.function.Consumer<LoadCharger> onReset;
 
     private LoadCharger(String identity, LatencyBook book) {
         this.identity = identity;
@@ -98,6 +100,10 @@ final class LoadCharger {
         if (type == 2) {
             serverCalls.incrementAndGet();
             NettyWs.send(channel, "[3,\"" + id + "\",{\"status\":\"Accepted\"}]");
+            java.util.function.Consumer<LoadCharger> reset = onReset;
+            if (reset != null && frame.path(2).asText().equals("Reset")) {
+                reset.accept(this);
+            }
             return;
         }
         Pending p = pending.remove(id);

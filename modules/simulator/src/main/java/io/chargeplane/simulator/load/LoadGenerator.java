@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * url=ws://127.0.0.1:8081/ocpp  api=http://127.0.0.1:8080 user=admin password=... (for provision=true)  prefix=LG-  first=0
  * chargers=1000  local=127.0.0.2
  * scenario=mix|sessions|idle|storm  mode=closed|open  rate=10000 (calls/s, or sessions/s)
+ * rebootOnReset=true (idle: a Reset closes the socket after rebootMillis=1000, then connect, boot, status again)
+ * perStation=500 (provision: chargers per station)
  * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
  * selfWarmup=4000 (storm: connect + boot + status cycles against an in-process stub first, to warm this JIT)
  * </pre>
@@ -93,7 +95,8 @@ public final class LoadGenerator {
             }
             Provisioner provisioner = new Provisioner(http);
             provisioner.login(arg("user", "admin"), arg("password", ""));
-            long failed = provisioner.provision(identities, Workload.TAG, intArg("provisionConcurrency", 32));
+            long failed = provisioner.provision(identities, Workload.TAG, intArg("provisionConcurrency", 32),
+                    intArg("perStation", CHARGERS_PER_STATION));
             report.put("provisionSeconds", seconds(System.nanoTime() - t)).put("provisionFailures", failed)
                     .put("provisionRetries", provisioner.retries());
         }
@@ -171,6 +174,12 @@ public final class LoadGenerator {
             }
             long bootsAccepted = boots.stream().filter(CompletableFuture::join).count();
             report.put("bootsAccepted", bootsAccepted);
+            if (Boolean.parseBoolean(arg("rebootOnReset", "false"))) {
+                long delay = intArg("rebootMillis", 1000);
+                for (LoadCharger c : chargers) {
+                    c.onReset = rc -> rebootLater(ws, url, local, rc, delay);
+                }
+            }
             // a driving process (the benchmark runner) may act on the connected fleet from here on
             mark("READY " + chargers.size());
             book.reset();
@@ -234,7 +243,8 @@ public final class LoadGenerator {
                     .put("samples", w.meterValues.get() * Workload.SAMPLES_PER_METER_VALUE)
                     .put("sessionsSkippedBusy", w.skippedBusy.get())
                     .put("stillConnected", chargers.stream().filter(c -> !c.closed().isDone()).count())
-                    .put("serverCallsAnswered", chargers.stream().mapToLong(c -> c.serverCalls.get()).sum());
+                    .put("serverCallsAnswered", chargers.stream().mapToLong(c -> c.serverCalls.get()).sum())
+                    .put("reboots", reboots.get()).put("rebootsFailed", rebootsFailed.get());
             return finish();
         } finally {
             sweeper.shutdownNow();
@@ -270,6 +280,26 @@ public final class LoadGenerator {
             }
         }
         book.reset();
+    }
+
+    private final AtomicLong reboots = new AtomicLong();
+    private final AtomicLong rebootsFailed = new AtomicLong();
+
+    /**
+     * A reboot as a charger does it: {@code delayMillis} after answering Reset it closes its socket, connects again
+     * and sends BootNotification and StatusNotification (the boot is what confirms the reboot to the server).
+     */
+    private void rebootLater(NettyWs ws, String url, InetSocketAddress local, LoadCharger c, long delayMillis) {
+        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(() -> {
+            c.close();
+            c.closed().thenCompose(x -> LoadCharger.connect(ws, url, c.identity, local, book))
+                    .thenCompose(next -> {
+                        next.onReset = c.onReset;
+                        return bootAndStatus(next);
+                    })
+                    .whenComplete((ok, e) -> (e == null && Boolean.TRUE.equals(ok) ? reboots : rebootsFailed)
+                            .incrementAndGet());
+        });
     }
 
     private CompletableFuture<Boolean> bootAndStatus(LoadCharger c) {

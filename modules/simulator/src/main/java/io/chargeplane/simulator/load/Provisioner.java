@@ -44,6 +44,11 @@ final class Provisioner {
 
     /** Returns how many chargers failed (409 for a pile or binding that already exists is fine). */
     long provision(List<String> identities, String idTag, int concurrency) throws InterruptedException {
+        return provision(identities, idTag, concurrency, CHARGERS_PER_STATION);
+    }
+
+    /** As above, with {@code perStation} chargers on each station (a whole-station command needs a big one). */
+    long provision(List<String> identities, String idTag, int concurrency, int perStation) throws InterruptedException {
         AtomicLong failed = new AtomicLong();
         try (KeepAliveHttp http = new KeepAliveHttp(host, port)) {
             if (!ok(sendRetrying(http, "PUT", "/api/id-tags/" + idTag, "{\"status\":\"Accepted\"}"))) {
@@ -53,7 +58,7 @@ final class Provisioner {
             failed.incrementAndGet();
         }
         try (KeepAliveHttp http = new KeepAliveHttp(host, port)) {
-            for (int k = 0; k * CHARGERS_PER_STATION < identities.size(); k++) {
+            for (int k = 0; k * perStation < identities.size(); k++) {
                 if (!ok(sendRetrying(http, "POST", "/api/stations", "{\"mode\":\"direct\",\"stationId\":\""
                         + station(identities, k) + "\",\"name\":\"Load depot " + k + "\",\"address\":{\"line1\":"
                         + "\"Main St 1\",\"city\":\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,"
@@ -74,7 +79,7 @@ final class Provisioner {
                         // registered and bound to its device identity in one request
                         if (!ok(sendRetrying(http, "POST", "/api/chargers", "{\"mode\":\"direct\",\"pileId\":\"" + id
                                 + "\",\"chargerNumber\":\"" + id + "\",\"deviceIdentity\":\"" + id
-                                + "\",\"stationId\":\"" + station(identities, i / CHARGERS_PER_STATION)
+                                + "\",\"stationId\":\"" + station(identities, i / perStation)
                                 + "\",\"model\":\"Load AC\",\"maxPowerKw\":22,"
                                 + "\"connectors\":[{\"connectorId\":1,\"type\":\"Type 2\",\"powerKw\":22}]}"))) {
                             failed.incrementAndGet();
