@@ -151,7 +151,7 @@ public final class Bench {
 
     // ---- scenarios ------------------------------------------------------------------------------------
 
-    private static final String CONNECTION_LOG_ROW = "SUBSTRING(\"persistence_id\", 1, 14) = 'ConnectionLog|'";
+    private static final String CONNECTION_LOG_ROW = "\"persistence_id\" LIKE 'ConnectionLog|%'";
 
     private void idle(String db) throws Exception {
         int chargers = n(19_800);
