@@ -38,7 +38,7 @@ class DiagnosticsUploadTest {
             try (SimulatedCharger cp = SimulatedCharger.connect(TestNodes.ocpp(node), "CP1")) {
                 cp.boot("Acme", "AC22", "SN1");
                 cp.onCall("GetDiagnostics", p -> Map.of("fileName", "diag-CP1.log"));
-                JsonNode command = rest.ok(rest.post("/api/chargers/p1/diagnostics", "{}"));
+                JsonNode command = rest.ok(rest.post("/api/chargers/p1/diagnostics", "{\"expiresAfter\":\"PT1H\"}"));
                 assertEquals("ANSWERED", command.get("status").asText(), "the upload is still to come");
                 Frame.Call call = cp.nextServerCall(Duration.ofSeconds(10));
                 String location = call.payload().get("location").asText();
@@ -75,12 +75,77 @@ class DiagnosticsUploadTest {
                 assertEquals(200, back.statusCode());
                 assertArrayEquals(log, back.body(), "the operator gets the charger's file as it was uploaded");
 
-                clock.advance(Duration.ofHours(25));
+                clock.advance(Duration.ofHours(24)); // the hour it could wait for the charger and 24 h to upload
+                HttpResponse<String> inTime = HTTP.send(HttpRequest.newBuilder(URI.create(location + "/late.log"))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, inTime.statusCode(), "the link works 24 h after the command's wait");
+                clock.advance(Duration.ofHours(1).plusMinutes(1));
                 HttpResponse<String> late = HTTP.send(HttpRequest.newBuilder(URI.create(location + "/late.log"))
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(404, late.statusCode(), "an upload link past its time is refused");
             }
+        }
+    }
+
+    @Test
+    void aDiagnosticsBatchGivesEveryChargerItsOwnUploadLink(@TempDir Path dir) throws Exception {
+        int port = ServerProcess.freePort();
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), Map.of("chargeplane.http.host", "0.0.0.0",
+                "chargeplane.http.port", port, "chargeplane.public-base-url", "http://127.0.0.5:" + port))) {
+            Rest rest = new Rest(node);
+            rest.pileWithDevice("p1", "CP1");
+            rest.pileWithDevice("p2", "CP2");
+            try (SimulatedCharger cp1 = SimulatedCharger.connect(TestNodes.ocpp(node), "CP1");
+                 SimulatedCharger cp2 = SimulatedCharger.connect(TestNodes.ocpp(node), "CP2")) {
+                Map<String, SimulatedCharger> chargers = Map.of("p1", cp1, "p2", cp2);
+                for (Map.Entry<String, SimulatedCharger> e : chargers.entrySet()) {
+                    e.getValue().boot("Acme", "AC22", "SN-" + e.getKey());
+                    e.getValue().onCall("GetDiagnostics", p -> Map.of("fileName", "diag-" + e.getKey() + ".log"));
+                }
+                Rest.Reply created = rest.post("/api/batches", "{\"operation\":{\"type\":\"diagnostics\","
+                        + "\"from\":\"2026-12-01T00:00:00Z\"},\"chargers\":[\"p1\",\"p2\"]}");
+                assertEquals(202, created.status(), created.body().toString());
+                String batch = created.body().get("batchId").asText();
+                Map<String, String> links = new java.util.HashMap<>();
+                for (Map.Entry<String, SimulatedCharger> e : chargers.entrySet()) {
+                    Frame.Call call = e.getValue().nextServerCall(Duration.ofSeconds(10));
+                    assertEquals("GetDiagnostics", call.action());
+                    assertEquals("2026-12-01T00:00:00Z", call.payload().get("startTime").asText());
+                    links.put(e.getKey(), call.payload().get("location").asText());
+                }
+                assertTrue(links.get("p1").startsWith("http://127.0.0.5:" + port + "/api/diagnostics/"), links.toString());
+                assertTrue(!links.get("p1").equals(links.get("p2")), "each charger has a link of its own");
+                for (Map.Entry<String, SimulatedCharger> e : chargers.entrySet()) {
+                    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(links.get(e.getKey())
+                                    + "/diag-" + e.getKey() + ".log"))
+                            .PUT(HttpRequest.BodyPublishers.ofString("log of " + e.getKey())).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, put.statusCode(), put.body());
+                    e.getValue().call("DiagnosticsStatusNotification", Map.of("status", "Uploaded"));
+                }
+                JsonNode done = rest.ok(rest.get("/api/batches/" + batch + "?wait=PT10S"));
+                assertTrue(done.get("done").asBoolean(), done.toString());
+                assertEquals(2, done.get("counts").get("CONFIRMED").asInt(), done.toString());
+                for (String pile : chargers.keySet()) {
+                    JsonNode files = rest.ok(rest.get("/api/diagnostics?pileId=" + pile)).get("items");
+                    assertEquals(1, files.size(), "each upload is kept under the charger its link was made for");
+                    assertEquals("diag-" + pile + ".log", files.get(0).get("fileName").asText());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDiagnosticsBatchWithoutAPublicBaseUrlIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir))) {
+            Rest rest = new Rest(node);
+            rest.pileWithDevice("p1", "CP1");
+            Rest.Reply r = rest.post("/api/batches", "{\"operation\":{\"type\":\"diagnostics\"},"
+                    + "\"chargers\":[\"p1\"]}");
+            assertEquals(409, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("public-base-url"), r.body().toString());
         }
     }
 }

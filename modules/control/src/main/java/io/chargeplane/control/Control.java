@@ -44,6 +44,7 @@ public final class Control {
     private final BlobStore blobs;
     private final io.chargeplane.control.firmware.FirmwareFiles firmware;
     private final io.chargeplane.control.blob.SignedLinks links;
+    private final io.chargeplane.control.blob.PublicLinks publicLinks;
     private final io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics;
     private final RegistrationSteps registrationSteps;
     private final io.chargeplane.control.feed.EventFeed feed;
@@ -51,15 +52,18 @@ public final class Control {
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
                     ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs,
                     DeviceBindings deviceBindings, RegistrationSteps registrationSteps,
-                    io.chargeplane.control.feed.EventFeed feed) {
+                    io.chargeplane.control.feed.EventFeed feed, io.chargeplane.control.blob.SignedLinks links,
+                    io.chargeplane.control.blob.PublicLinks publicLinks,
+                    io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics) {
         this.feed = feed;
         this.deviceBindings = deviceBindings;
         this.registrationSteps = registrationSteps;
         this.accounts = accounts;
         this.blobs = blobs;
-        this.links = new io.chargeplane.control.blob.SignedLinks(db);
+        this.links = links;
+        this.publicLinks = publicLinks;
         this.firmware = new io.chargeplane.control.firmware.FirmwareFiles(db, blobs, links);
-        this.diagnostics = new io.chargeplane.control.diagnostics.DiagnosticsFiles(db, blobs);
+        this.diagnostics = diagnostics;
         this.system = system;
         this.db = db;
         this.settings = settings;
@@ -94,17 +98,23 @@ public final class Control {
         RegistrationSteps registrationSteps = new RegistrationSteps(system, clock,
                 system.settings().config().getDuration("chargeplane.control.orphan-claim-grace"));
         RegistrationSaga.init(system, registrationSteps, clock);
-        io.chargeplane.control.batch.CommandBatch.init(system, clock);
+        BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
+        io.chargeplane.control.blob.SignedLinks links = new io.chargeplane.control.blob.SignedLinks(db);
+        io.chargeplane.control.blob.PublicLinks publicLinks = new io.chargeplane.control.blob.PublicLinks(
+                system.settings().config().getString("chargeplane.public-base-url"), links);
+        io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics =
+                new io.chargeplane.control.diagnostics.DiagnosticsFiles(db, blobs, publicLinks, links);
+        io.chargeplane.control.batch.CommandBatch.init(system, clock, (op, pileId, at, wait) ->
+                diagnostics.forTarget(op, pileId, at, wait, blocking));
         io.chargeplane.control.charger.registration.InterruptedRegistrations.resume(system, db, blocking);
         if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
             ReadSide.start(system, db);
         }
-        BlobStore blobs = new BlobStore(java.nio.file.Path.of(system.settings().config().getString("chargeplane.blobs.dir")));
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));
         io.chargeplane.control.feed.EventFeed feed = io.chargeplane.control.feed.EventFeed.start(system, db, blocking, clock);
         return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings,
-                registrationSteps, feed);
+                registrationSteps, feed, links, publicLinks, diagnostics);
     }
 
     /** Lists, the review queue and the audit log, from the read side. */
@@ -120,6 +130,11 @@ public final class Control {
     /** Signed, expiring tokens for the links chargers use without signing in. */
     public io.chargeplane.control.blob.SignedLinks links() {
         return links;
+    }
+
+    /** The links chargers use without signing in, under the public base URL. */
+    public io.chargeplane.control.blob.PublicLinks publicLinks() {
+        return publicLinks;
     }
 
     /** Diagnostics files chargers uploaded. */

@@ -3,6 +3,7 @@ package io.chargeplane.control.batch;
 import io.chargeplane.control.CborSerializable;
 import io.chargeplane.control.Origin;
 import io.chargeplane.control.Result;
+import io.chargeplane.control.blob.PublicLinks;
 import io.chargeplane.control.charger.CommandResult;
 import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -141,12 +145,28 @@ public final class CommandBatch
         }
     }
 
-    public static void init(ActorSystem<?> system, Clock clock) {
-        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), clock)));
+    /**
+     * What one target is sent for the batch's operation, made before its pile is asked: the operation itself, or
+     * one of the target's own (a diagnostics upload link per charger). The same batch and target give the same
+     * operation, so that asking again after a crash hands the pile what it has. A future failed with
+     * {@link PublicLinks.Unavailable} refuses the target with its message.
+     */
+    @FunctionalInterface
+    public interface TargetOperations {
+        TargetOperations SAME = (op, pileId, createdAt, offlineWait) -> CompletableFuture.completedFuture(op);
+
+        CompletionStage<ChargerOperation> forTarget(ChargerOperation operation, String pileId, Instant createdAt,
+                                                    Duration offlineWait);
     }
 
-    public static Behavior<Command> create(String batchId, Clock clock) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new CommandBatch(batchId, clock, ctx, timers)));
+    public static void init(ActorSystem<?> system, Clock clock, TargetOperations targetOperations) {
+        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+                ctx -> create(ctx.getEntityId(), clock, targetOperations)));
+    }
+
+    public static Behavior<Command> create(String batchId, Clock clock, TargetOperations targetOperations) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new CommandBatch(batchId, clock, targetOperations, ctx, timers)));
     }
 
     public static String newId() {
@@ -155,6 +175,7 @@ public final class CommandBatch
 
     private final String batchId;
     private final Clock clock;
+    private final TargetOperations targetOperations;
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final ClusterSharding sharding;
@@ -163,10 +184,12 @@ public final class CommandBatch
     /** Targets asked in this incarnation whose pile may not have answered yet: they count in their wave. */
     private final java.util.Set<String> asked = new java.util.HashSet<>();
 
-    private CommandBatch(String batchId, Clock clock, ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+    private CommandBatch(String batchId, Clock clock, TargetOperations targetOperations, ActorContext<Command> ctx,
+                         TimerScheduler<Command> timers) {
         super(PersistenceId.of(ENTITY_KEY.name(), batchId));
         this.batchId = batchId;
         this.clock = clock;
+        this.targetOperations = targetOperations;
         this.ctx = ctx;
         this.timers = timers;
         this.sharding = ClusterSharding.get(ctx.getSystem());
@@ -263,9 +286,15 @@ public final class CommandBatch
         for (Target t : targets) {
             String pile = t.pileId();
             asked.add(pile);
-            ctx.pipeToSelf(sharding.entityRefFor(PileEntity.ENTITY_KEY, pile).<Result<CommandResult>>ask(
-                            r -> new PileCommand.SubmitCommand(c.operation(), c.origin(), c.offlineWait(), batchId, r), ASK),
+            ctx.pipeToSelf(targetOperations.forTarget(c.operation(), pile, c.at(), c.offlineWait()).thenCompose(op ->
+                            sharding.entityRefFor(PileEntity.ENTITY_KEY, pile).<Result<CommandResult>>ask(
+                                    r -> new PileCommand.SubmitCommand(op, c.origin(), c.offlineWait(), batchId, r), ASK)),
                     (result, failure) -> {
+                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        if (cause instanceof PublicLinks.Unavailable) {
+                            return new TargetRefused(pile, cause.getMessage());
+                        }
                         if (failure != null) {
                             return new TargetRefused(pile, null); // not answered: asked again at the next refresh
                         }

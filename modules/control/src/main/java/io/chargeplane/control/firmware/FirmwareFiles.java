@@ -20,9 +20,6 @@ import java.util.Optional;
  * ({@link io.chargeplane.control.blob.SignedLinks}: the file's id and the link's expiry, signed).
  */
 public final class FirmwareFiles {
-    /** An OCPP 1.6 location is anyURI; chargers are known to truncate long ones: links stay below this. */
-    public static final int MAX_URL = 512;
-
     public record FirmwareFile(String firmwareId, String fileName, String version, long sizeBytes, String uploadedBy,
                                Instant uploadedAt) {
         public String sha256() {

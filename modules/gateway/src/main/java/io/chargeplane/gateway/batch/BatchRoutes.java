@@ -71,6 +71,9 @@ public final class BatchRoutes extends AllDirectives {
         JsonNode o = Json.object(b, "operation", true);
         ChargerOperation op = "update-firmware".equals(o.path("type").asText()) ? updateFirmware(o)
                 : operation(o);
+        if (op instanceof ChargerOperation.GetDiagnostics && !control.publicLinks().configured()) {
+            FirmwareRoutes.publicLink(() -> control.publicLinks().link("", "", Instant.EPOCH, ""), "operation");
+        }
         boolean rebootOnly = op instanceof ChargerOperation.Reset;
         if (!rebootOnly && c.operator().map(p -> !Permission.SEND_COMMANDS.grantedTo(p.role())).orElse(true)) {
             throw new BadRequest(403, "operation", "your role may reboot chargers but not send " + op.name());
@@ -197,11 +200,12 @@ public final class BatchRoutes extends AllDirectives {
             case "trigger" -> new ChargerOperation.Trigger(trigger(Json.text(o, "operation", "message", true, 40)),
                     connector(o, false));
             case "clear-cache" -> new ChargerOperation.ClearCache();
+            case "diagnostics" -> diagnostics(o);
             case "raw" -> ApiRoutes.rawCall(Json.text(o, "operation", "action", true, 40),
                     ApiRoutes.payloadOf(o.get("payload"), "operation.payload"), "operation.");
             default -> throw new BadRequest("operation.type", "operation.type must be one of reboot, start, stop, "
                     + "take-out-of-service, back-in-service, unlock, read-configuration, change-configuration, "
-                    + "trigger, clear-cache, update-firmware, raw");
+                    + "trigger, clear-cache, diagnostics, update-firmware, raw");
         };
     }
 
@@ -221,6 +225,26 @@ public final class BatchRoutes extends AllDirectives {
         String url = FirmwareRoutes.link(control, firmwareId, at.plus(FirmwareRoutes.linkValidity(control)));
         return new ChargerOperation.UpdateFirmware(url, at, intField(o, "retries", false),
                 intField(o, "retryIntervalSeconds", false));
+    }
+
+    /**
+     * GetDiagnostics for every target, each with its own upload link (made when its pile is asked: no location
+     * here), optionally of a time range ({@code from}, {@code to}).
+     */
+    private static ChargerOperation diagnostics(JsonNode o) {
+        Instant from;
+        Instant to;
+        try {
+            from = Json.instant(o, "from");
+            to = Json.instant(o, "to");
+        } catch (BadRequest e) {
+            throw new BadRequest("operation." + e.field(), "operation." + e.getMessage());
+        }
+        if (from != null && to != null && to.isBefore(from)) {
+            throw new BadRequest("operation.to", "operation.to must not be before operation.from");
+        }
+        return new ChargerOperation.GetDiagnostics(null, intField(o, "retries", false),
+                intField(o, "retryIntervalSeconds", false), from, to);
     }
 
     private static String trigger(String message) {

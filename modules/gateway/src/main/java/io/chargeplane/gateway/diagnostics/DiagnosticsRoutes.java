@@ -39,8 +39,6 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class DiagnosticsRoutes extends AllDirectives {
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Duration ASK = Duration.ofSeconds(20);
-    /** How long an upload link works: a charger collects its logs first. */
-    static final Duration LINK_VALIDITY = Duration.ofHours(24);
 
     private final Control control;
     private final long maxBytes;
@@ -82,8 +80,8 @@ public final class DiagnosticsRoutes extends AllDirectives {
         Instant to = Json.instant(b, "to");
         Integer retries = Json.integer(b, "retries", false);
         Duration wait = ApiRoutes.offlineWait(b);
-        String location = FirmwareRoutes.publicLink(control, "/api/diagnostics/", "diagnostics:" + pileId,
-                control.clock().instant().plus(LINK_VALIDITY), "", "pileId");
+        String location = FirmwareRoutes.publicLink(() -> control.diagnostics().uploadLink(pileId,
+                control.clock().instant(), wait), "pileId");
         return control.sharding().entityRefFor(PileEntity.ENTITY_KEY, pileId).<Result<CommandResult>>ask(
                 r -> new PileCommand.SubmitCommand(new ChargerOperation.GetDiagnostics(location, retries, null, from, to),
                         origin, wait, r), ASK)
@@ -97,14 +95,14 @@ public final class DiagnosticsRoutes extends AllDirectives {
         }
         Optional<String> pile;
         try {
-            pile = control.links().check(token, control.clock().instant());
+            pile = control.diagnostics().uploader(token, control.clock().instant());
         } catch (java.sql.SQLException e) {
             throw new CompletionException(e);
         }
-        if (pile.isEmpty() || !pile.get().startsWith("diagnostics:")) {
+        if (pile.isEmpty()) {
             return Replies.problem(Problem.of(404, "no such upload link, or it has expired", null));
         }
-        String pileId = pile.get().substring("diagnostics:".length());
+        String pileId = pile.get();
         return withSizeLimit(maxBytes + 1, () -> extractMaterializer(mat -> extractRequestEntity(entity ->
                 onComplete(entity.toStrict(120_000, mat), strict -> {
                     if (strict.isFailure() || strict.get().getData().size() > maxBytes) {

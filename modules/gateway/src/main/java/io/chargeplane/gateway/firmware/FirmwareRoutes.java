@@ -104,33 +104,27 @@ public final class FirmwareRoutes extends AllDirectives {
         try {
             FirmwareFiles.FirmwareFile f = control.firmware().get(firmwareId).orElseThrow(() ->
                     new BadRequest(404, "operation.firmwareId", "no firmware " + firmwareId));
-            return publicLink(control, "/api/firmware/", firmwareId, until, "/" + f.fileName(), "operation.firmwareId");
+            return publicLink(() -> control.publicLinks().link("/api/firmware/", firmwareId, until,
+                    "/" + f.fileName()), "operation.firmwareId");
         } catch (java.sql.SQLException e) {
             throw new CompletionException(e);
         }
     }
 
-    /**
-     * {@code <public base URL><path><token for subject, until><suffix>}, a link a charger uses without signing in;
-     * a 409 naming {@code field} when the public base URL is not set or the link would pass 512 characters.
-     */
-    public static String publicLink(Control control, String path, String subject, Instant until, String suffix,
-                                    String field) {
-        String base = control.system().settings().config().getString("chargeplane.public-base-url");
-        if (base.isBlank()) {
-            throw new BadRequest(409, field, "links for chargers need chargeplane.public-base-url "
-                    + "(CHARGEPLANE_PUBLIC_BASE_URL): the address chargers reach this server at");
-        }
+    /** A link made for a charger, or a 409 naming {@code field} when it cannot be (no public base URL, too long). */
+    public static String publicLink(LinkMaker make, String field) {
         try {
-            String url = base.replaceAll("/+$", "") + path + control.links().token(subject, until) + suffix;
-            if (url.length() > FirmwareFiles.MAX_URL) {
-                throw new BadRequest(409, field, "the link would have " + url.length() + " characters, more than "
-                        + FirmwareFiles.MAX_URL + ": shorten the public base URL or the file name");
-            }
-            return url;
+            return make.make();
+        } catch (io.chargeplane.control.blob.PublicLinks.Unavailable e) {
+            throw new BadRequest(409, field, e.getMessage());
         } catch (java.sql.SQLException e) {
             throw new CompletionException(e);
         }
+    }
+
+    @FunctionalInterface
+    public interface LinkMaker {
+        String make() throws java.sql.SQLException;
     }
 
     /** How long a link works after the update's retrieve date. */
