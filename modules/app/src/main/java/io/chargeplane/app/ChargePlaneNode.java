@@ -22,8 +22,10 @@ public final class ChargePlaneNode implements AutoCloseable {
     private final Database db;
     private final Control control;
     private final Edges edges;
+    private final int managementPort;
 
-    private ChargePlaneNode(ActorSystem<Void> system, Database db, Control control, Edges edges) {
+    private ChargePlaneNode(ActorSystem<Void> system, Database db, Control control, Edges edges, int managementPort) {
+        this.managementPort = managementPort;
         this.system = system;
         this.db = db;
         this.control = control;
@@ -70,20 +72,51 @@ public final class ChargePlaneNode implements AutoCloseable {
                 Cluster cluster = Cluster.get(system);
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
+            // health probes and Cluster Bootstrap's contact point: up before the cluster forms
+            int managementPort = org.apache.pekko.management.javadsl.PekkoManagement.get(system).start()
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS).port();
+            if (config.getBoolean("chargeplane.cluster.bootstrap")) {
+                org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(system).start();
+            }
             Control control = Control.start(system, db, clock);
-            control.accounts().bootstrapAdmin().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (config.getBoolean("chargeplane.cluster.join-self")) {
+                control.accounts().bootstrapAdmin().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                io.chargeplane.gateway.health.NodeHealth.get(org.apache.pekko.actor.typed.javadsl.Adapter
+                        .toClassic(system)).started(control);
+            } else {
+                // a node joining others serves its probes and API while the cluster forms; the first administrator
+                // (usually there already, made by the first node) is seen to once this node is Up
+                org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+                        .registerOnMemberUp(() -> bootstrapAdmin(control, 1));
+            }
             Edges edges = Edges.start(system, control, config.getString("chargeplane.http.host"),
                     config.getInt("chargeplane.http.port"));
             system.log().info("ChargePlane: REST API on http://{}:{}/api, OCPP-J on ws://{}:{}/ocpp/{identity}, database {}",
                     edges.httpAddress().getHostString(), edges.httpAddress().getPort(),
                     edges.ocpp().address().getHostString(), edges.ocpp().port(), db.productVersion());
-            return new ChargePlaneNode(system, db, control, edges);
+            return new ChargePlaneNode(system, db, control, edges, managementPort);
         } catch (Exception e) {
             system.terminate();
             awaitTermination(system);
             db.close();
             throw new IllegalStateException("ChargePlane failed to start: " + e.getMessage(), e);
         }
+    }
+
+    /** Makes sure the first administrator exists (again until it could), then marks the node started. */
+    private static void bootstrapAdmin(Control control, int attempt) {
+        control.accounts().bootstrapAdmin().whenComplete((ok, failure) -> {
+            if (failure == null) {
+                io.chargeplane.gateway.health.NodeHealth.get(org.apache.pekko.actor.typed.javadsl.Adapter
+                        .toClassic(control.system())).started(control);
+            } else {
+                // not ready until it is: the cluster may still be settling, or the database away
+                control.system().log().warn("the first administrator could not be checked yet (attempt {}: {}); "
+                        + "retrying in 5 s", attempt, failure.getMessage());
+                control.system().scheduler().scheduleOnce(Duration.ofSeconds(5),
+                        () -> bootstrapAdmin(control, attempt + 1), control.system().executionContext());
+            }
+        });
     }
 
     /** The REST API's port. */
@@ -93,6 +126,11 @@ public final class ChargePlaneNode implements AutoCloseable {
 
     public InetSocketAddress address() {
         return edges.httpAddress();
+    }
+
+    /** Pekko Management's port: health probes, cluster membership, Cluster Bootstrap's contact point. */
+    public int managementPort() {
+        return managementPort;
     }
 
     /** The OCPP-J WebSocket server's port. */

@@ -25,7 +25,7 @@ record ServerProcess(Process process, int httpPort, int ocppPort, Path log) {
                 new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dchargeplane.http.port=" + http, "-Dchargeplane.ocpp.port=" + ocpp,
-                "-Dpekko.remote.artery.canonical.port=0",
+                "-Dpekko.remote.artery.canonical.port=0", "-Dpekko.management.http.port=0",
                 "-Dchargeplane.db.url=" + db.url(), "-Dchargeplane.db.user=" + db.user(),
                 "-Dchargeplane.db.password=" + db.password(),
                 "-Dchargeplane.auth.admin.password=" + TestNodes.ADMIN_PASSWORD,

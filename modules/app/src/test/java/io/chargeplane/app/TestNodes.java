@@ -79,6 +79,7 @@ final class TestNodes {
         m.put("chargeplane.http.port", 0);
         m.put("chargeplane.ocpp.port", 0);
         m.put("pekko.remote.artery.canonical.port", 0);
+        m.put("pekko.management.http.port", 0);
         m.put("chargeplane.db.url", db.url());
         m.put("chargeplane.db.user", db.user());
         m.put("chargeplane.db.password", db.password());

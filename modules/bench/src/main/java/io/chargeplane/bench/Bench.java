@@ -768,6 +768,7 @@ public final class Bench {
                 "CHARGEPLANE_DB_PASSWORD", password, "CHARGEPLANE_HTTP_PORT", String.valueOf(port),
                 "CHARGEPLANE_OCPP_PORT", String.valueOf(ocppPort), "CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "CHARGEPLANE_REMOTE_PORT", String.valueOf(freePort()),
+                "CHARGEPLANE_MANAGEMENT_PORT", String.valueOf(freePort()),
                 "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8"));
         if (opts.containsKey("readside")) { // readside=false: measure without the projections
             env.put("CHARGEPLANE_READSIDE", opts.get("readside"));

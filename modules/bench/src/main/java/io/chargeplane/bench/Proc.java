@@ -24,7 +24,7 @@ final class Proc implements AutoCloseable {
         cmd.add(System.getProperty("java.home") + "/bin/java");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(Bench.jar());
+        cmd.add(classpath());
         cmd.add(mainClass);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(new File(logDir, name + ".err"));
@@ -50,6 +50,12 @@ final class Proc implements AutoCloseable {
         t.start();
     }
 
+    /** The benchmark's jar (it holds the server, the simulator and this), or the test's classpath in a test. */
+    static String classpath() {
+        String jar = Bench.jar();
+        return jar.endsWith(".jar") ? jar : System.getProperty("java.class.path");
+    }
+
     /** The next stdout line starting with {@code prefix} (others are skipped). */
     String await(String prefix, long seconds) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -63,6 +69,19 @@ final class Proc implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no line starting with " + prefix + " within " + seconds + " s");
+    }
+
+    /** Killed at once (SIGKILL): no shutdown hook, no coordinated shutdown, sockets dropped by the kernel. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     long pid() {

@@ -35,6 +35,7 @@ class LoadSmokeTest {
         m.put("chargeplane.ocpp.port", 0);
         m.put("chargeplane.auth.admin.password", "smoke-admin-password");
         m.put("pekko.remote.artery.canonical.port", 0);
+        m.put("pekko.management.http.port", 0);
         m.put("chargeplane.db.url", "jdbc:h2:file:" + dir.resolve("chargeplane").toAbsolutePath());
         m.put("chargeplane.db.user", "sa");
         m.put("chargeplane.db.password", "");

@@ -3,8 +3,12 @@ package io.chargeplane.control.charger.language;
 import java.time.Instant;
 import java.util.Locale;
 
-/** Whether an id tag may charge, and until when; {@code parentIdTag} groups tags (a fleet's cards). */
-public record Authorization(Status status, Instant expiryDate, String parentIdTag) {
+/**
+ * Whether an id tag may charge, and until when; {@code parentIdTag} groups tags (a fleet's cards). The id tag's
+ * entity answers it to a socket session on another node in a cluster: serializable.
+ */
+public record Authorization(Status status, Instant expiryDate, String parentIdTag)
+        implements io.chargeplane.control.CborSerializable {
 
     public enum Status {
         ACCEPTED("Accepted"), BLOCKED("Blocked"), EXPIRED("Expired"), INVALID("Invalid"),
