@@ -140,6 +140,10 @@ public final class Bench {
                 if (wanted("lists")) {
                     lists(db);
                 }
+                // not in the default run (100,000 chargers, six nodes: about half an hour): only=cluster-idle
+                if ("cluster-idle".equals(opts.get("only")) && db.equals("postgres")) {
+                    clusterIdle(db);
+                }
             }
         } finally {
             if (pg != null) {
@@ -648,13 +652,213 @@ public final class Bench {
     }
 
     private static String login(Server server) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/auth/login"))
+        return login(server.http());
+    }
+
+    private static String login(String http) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/api/auth/login"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}"))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("login failed: " + r.statusCode() + " " + r.body());
         }
         return OcppJson.MAPPER.readTree(r.body()).get("token").asText();
+    }
+
+    /**
+     * A fleet too big for one node: {@code n(100,000)} idle chargers (heartbeat 300 s) spread over a cluster of six
+     * node processes on this machine (at most ~20,000 sockets per process here), two load generators per node, each
+     * from its own loopback address; then one command to every charger, sent through every node in turn (batches of
+     * 10,000), and the time until all of them are back after a restart of the whole cluster.
+     */
+    private void clusterIdle(String db) throws Exception {
+        int chargers = n(100_000);
+        int nodes = Integer.parseInt(opts.getOrDefault("clusterNodes", "6"));
+        int perGen = (chargers + 2 * nodes - 1) / (2 * nodes);
+        String database = freshDatabase("postgres", "cluster");
+        String[] dbArgs = {pg.getJdbcUrl("postgres", database), "postgres", "postgres"};
+        File dir = new File(logs, "cluster");
+        dir.mkdirs();
+        try (LocalCluster cluster = LocalCluster.start(nodes, true, dbArgs, Path.of(opts.getOrDefault("conf",
+                        "conf/cluster.conf")), dir, Map.of("CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+                List.of("-Xms1g", "-Xmx1500m", "-XX:+UseParallelGC"))) {
+            long t = System.nanoTime();
+            // operators' set-up through three of the nodes: more generators only compete for the two cores
+            List<Proc> provisioners = new ArrayList<>();
+            int provisioning = Math.min(3, nodes);
+            int perProvisioner = (chargers + provisioning - 1) / provisioning;
+            for (int g = 0; g < provisioning; g++) {
+                LocalCluster.Node n = cluster.nodes().get(g);
+                int first = g * perProvisioner;
+                int count = Math.min(perProvisioner, chargers - first);
+                provisioners.add(loadgen("cluster-provision-" + g, n.ocpp().toString(), Map.of("prefix", "CL-",
+                        "first", String.valueOf(first), "chargers", String.valueOf(count), "scenario", "provision",
+                        "provision", "true", "provisionConcurrency", "48", "api", n.http(), "password",
+                        ADMIN_PASSWORD)));
+            }
+            long failures = 0;
+            for (Proc p : provisioners) {
+                JsonNode r = OcppJson.MAPPER.readTree(p.await("{", 3600));
+                failures += r.get("provisionFailures").asLong();
+                p.close();
+            }
+            double provisionSeconds = (System.nanoTime() - t) / 1e9;
+            log("cluster: provisioned " + chargers + " in " + fmt(provisionSeconds) + " s, failures " + failures);
+            if (failures != 0) {
+                throw new IllegalStateException(failures + " chargers could not be provisioned; see " + logs);
+            }
+            long[] before = new long[nodes];
+            for (int i = 0; i < nodes; i++) {
+                before[i] = liveHeap(cluster.nodes().get(i).pid());
+            }
+            List<Proc> gens = new ArrayList<>();
+            try {
+                for (int g = 0; g < 2 * nodes; g++) {
+                    LocalCluster.Node n = cluster.nodes().get(g % nodes);
+                    int first = g * perGen;
+                    gens.add(loadgen("cluster-idle-" + g, n.ocpp().toString(), Map.of("prefix", "CL-", "first",
+                            String.valueOf(first), "chargers", String.valueOf(Math.min(perGen, chargers - first)),
+                            "scenario", "idle", "duration", "3600", "local", "127.0.0." + (g + 2))));
+                }
+                long booted = 0;
+                for (Proc g : gens) {
+                    booted += Long.parseLong(g.await("READY", 1800).substring("READY ".length()));
+                }
+                double connectSeconds = (System.nanoTime() - t) / 1e9 - provisionSeconds;
+                long heapAfter = 0;
+                long heapBefore = 0;
+                StringBuilder perNode = new StringBuilder();
+                for (int i = 0; i < nodes; i++) {
+                    LocalCluster.Node n = cluster.nodes().get(i);
+                    long after = liveHeap(n.pid());
+                    heapAfter += after;
+                    heapBefore += before[i];
+                    perNode.append(i == 0 ? "" : ", ").append(openSockets(n.pid()));
+                }
+                double perCharger = (heapAfter - heapBefore) / (double) chargers;
+                // one command to every charger, through every node in turn
+                long c0 = System.nanoTime();
+                List<String> batches = new ArrayList<>();
+                List<LocalCluster.Node> via = new ArrayList<>();
+                for (int first = 0, b = 0; first < chargers; first += 10_000, b++) {
+                    LocalCluster.Node n = cluster.nodes().get(b % nodes);
+                    StringBuilder ids = new StringBuilder();
+                    for (int i = first; i < Math.min(chargers, first + 10_000); i++) {
+                        ids.append(i == first ? "\"" : ",\"").append("CL-").append(i).append('"');
+                    }
+                    String token = login(n.http());
+                    HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(n.http()
+                                    + "/api/batches")).header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"operation\":{\"type\":\"clear-cache\"},\"ifOffline\":\"fail\",\"chargers\":["
+                                            + ids + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (created.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("batch refused: " + created.statusCode() + " " + created.body());
+                    }
+                    batches.add(OcppJson.MAPPER.readTree(created.body()).get("batchId").asText());
+                    via.add(n);
+                }
+                long answered = 0;
+                Map<String, Integer> counts = new java.util.TreeMap<>();
+                for (int b = 0; b < batches.size(); b++) {
+                    LocalCluster.Node n = cluster.nodes().get((b + 1) % nodes); // read through another node
+                    String token = login(n.http());
+                    JsonNode batch;
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+                    do {
+                        Thread.sleep(500);
+                        batch = OcppJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(n.http()
+                                        + "/api/batches/" + batches.get(b))).header("Authorization", "Bearer " + token)
+                                .build(), HttpResponse.BodyHandlers.ofString()).body());
+                    } while (!batch.get("done").asBoolean() && System.nanoTime() < deadline);
+                    batch.get("counts").fields().forEachRemaining(e -> counts.merge(e.getKey(), e.getValue().asInt(),
+                            Integer::sum));
+                    answered += batch.get("counts").path("ANSWERED").asInt();
+                }
+                double commandSeconds = (System.nanoTime() - c0) / 1e9;
+                rows.add(new Row(db, n(100_000) + " idle chargers (heartbeat 300 s) held by a cluster of " + nodes
+                        + " node processes on this machine", "100,000 held, each reachable from any node",
+                        booted + " booted and held, " + answered + " answered a command", "",
+                        check(booted == chargers && answered == chargers, true, "sockets per node " + perNode
+                                + "; command counts " + counts),
+                        String.format("%.1f KiB", perCharger / 1024) + " live heap per charger (all nodes, after "
+                                + "full GC); set-up " + fmt(provisionSeconds) + " s (" + fmt(chargers / provisionSeconds)
+                                + "/s through all nodes), all connected and booted in " + fmt(connectSeconds)
+                                + " s; a clear-cache to every charger in " + batches.size() + " batches of 10,000 "
+                                + "through the nodes in turn, all answered in " + fmt(commandSeconds) + " s"));
+            } finally {
+                gens.forEach(Proc::close);
+            }
+            // a full restart: every node stopped, started again, and the whole fleet comes back at once
+            for (LocalCluster.Node n : cluster.nodes()) {
+                cluster.stop(n);
+            }
+            List<Thread> starting = new ArrayList<>();
+            List<Exception> startFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (LocalCluster.Node n : cluster.nodes()) {
+                Thread s = new Thread(() -> {
+                    try {
+                        cluster.restart(n);
+                    } catch (Exception e) {
+                        startFailures.add(e);
+                    }
+                });
+                starting.add(s);
+                s.start();
+            }
+            for (Thread s : starting) {
+                s.join();
+            }
+            if (!startFailures.isEmpty()) {
+                throw startFailures.get(0);
+            }
+            List<Proc> storms = new ArrayList<>();
+            long s0 = System.nanoTime();
+            for (int g = 0; g < 2 * nodes; g++) {
+                LocalCluster.Node n = cluster.nodes().get(g % nodes);
+                int first = g * perGen;
+                storms.add(loadgen("cluster-storm-" + g, n.ocpp().toString(), Map.of("prefix", "CL-", "first",
+                        String.valueOf(first), "chargers", String.valueOf(Math.min(perGen, chargers - first)),
+                        "scenario", "storm", "local", "127.0.0." + (g + 2))));
+            }
+            long accepted = 0;
+            long errors = 0;
+            double slowestGenerator = 0;
+            for (Proc p : storms) {
+                JsonNode r = OcppJson.MAPPER.readTree(p.await("{", 1800));
+                accepted += r.get("accepted").asLong();
+                errors += r.get("callErrors").asLong() + r.get("timeouts").asLong();
+                slowestGenerator = Math.max(slowestGenerator, r.get("allAcceptedSeconds").asDouble());
+                p.close();
+            }
+            double stormSeconds = (System.nanoTime() - s0) / 1e9;
+            rows.add(new Row(db, "reconnect of all " + chargers + " chargers after a restart of the whole " + nodes
+                    + "-node cluster", "none set", accepted + " accepted in " + fmt(stormSeconds) + " s", "",
+                    check(accepted == chargers && errors == 0, true, errors + " errors or timeouts"),
+                    "from the generators' start (nodes ready, every pile recovering when its charger comes) until "
+                            + "the last generator's last boot was accepted; " + (2 * nodes) + " generators, two per node"));
+        }
+    }
+
+    private static long liveHeap(long pid) throws Exception {
+        String histogram = run("jcmd", String.valueOf(pid), "GC.class_histogram");
+        var m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the live heap of " + pid);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long openSockets(long pid) throws Exception {
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return fds.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     // ---- processes ------------------------------------------------------------------------------------
