@@ -23,12 +23,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +47,7 @@ class ClusterRoutingTest {
             Map<String, Object> joining = Map.of("chargeplane.cluster.join-self", false, "chargeplane.blobs.dir", blobs,
                     "pekko.cluster.seed-nodes", List.of(a.system().address().toString()));
             try (ChargePlaneNode b = TestNodes.start(db, joining); ChargePlaneNode c = TestNodes.start(db, joining)) {
-                awaitMembers(a, 3);
+                TestNodes.awaitMembers(a, 3);
                 Rest atA = new Rest(a);
                 Rest atB = new Rest(b);
                 Rest atC = new Rest(c);
@@ -137,22 +135,6 @@ class ClusterRoutingTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         javax.imageio.ImageIO.write(img, "png", out);
         return out.toByteArray();
-    }
-
-    static void awaitMembers(ChargePlaneNode node, int n) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            long up = 0;
-            for (var m : Cluster.get(node.system()).state().getMembers()) {
-                if (m.status() == MemberStatus.up()) {
-                    up++;
-                }
-            }
-            if (up == n) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the cluster did not form");
     }
 
 }

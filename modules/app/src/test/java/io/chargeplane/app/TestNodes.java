@@ -142,4 +142,21 @@ final class TestNodes {
             return rs.getLong(1);
         }
     }
+
+    /** Waits until {@code node} sees {@code n} members Up. */
+    static void awaitMembers(ChargePlaneNode node, int n) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            long up = 0;
+            for (var m : org.apache.pekko.cluster.typed.Cluster.get(node.system()).state().getMembers()) {
+                if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+                    up++;
+                }
+            }
+            if (up == n) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the cluster did not form");
+    }
 }

@@ -12,8 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +27,7 @@ class TwoNodeBindingTest {
             String seed = first.system().address().toString();
             try (ChargePlaneNode second = TestNodes.start(db, Map.of("chargeplane.cluster.join-self", false,
                     "pekko.cluster.seed-nodes", List.of(seed)))) {
-                awaitMembers(first, 2);
+                TestNodes.awaitMembers(first, 2);
                 Rest a = new Rest(first);
                 Rest b = new Rest(second);
                 a.ok(a.post("/api/stations", String.format(ChargerRegistrationTest.STATION, "Depot", "ST-1")));
@@ -76,21 +74,5 @@ class TwoNodeBindingTest {
         }
         return rest.put("/api/chargers/" + pileId, ChargerRegistrationTest.charger("direct", null, number, "ST-1", identity))
                 .status();
-    }
-
-    private static void awaitMembers(ChargePlaneNode node, int n) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            long up = 0;
-            for (var m : Cluster.get(node.system()).state().getMembers()) {
-                if (m.status() == MemberStatus.up()) {
-                    up++;
-                }
-            }
-            if (up == n) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the cluster did not form");
     }
 }

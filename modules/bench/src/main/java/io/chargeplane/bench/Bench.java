@@ -925,22 +925,11 @@ public final class Bench {
          * which after a full collection is nearly empty.
          */
         long liveHeapBytes() throws Exception {
-            String histogram = run("jcmd", String.valueOf(proc.pid()), "GC.class_histogram");
-            var m = java.util.regex.Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
-            if (!m.find()) {
-                throw new IllegalStateException("cannot read the live heap: " + histogram.lines().reduce((a, b) -> b).orElse(""));
-            }
-            return Long.parseLong(m.group(1));
+            return liveHeap(proc.pid());
         }
 
         int openSockets() throws Exception {
-            return (int) Files.list(Path.of("/proc/" + proc.pid() + "/fd")).filter(p -> {
-                try {
-                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
-                } catch (Exception e) {
-                    return false;
-                }
-            }).count();
+            return (int) Bench.openSockets(proc.pid());
         }
 
         @Override
