@@ -100,8 +100,51 @@ class ClusterRoutingTest {
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, fromC.statusCode());
                 assertArrayEquals(png, fromC.body(), "a file uploaded through node A is served by node C");
+
+                aBigBatchIsReadInPagesThroughEveryNode(atA, List.of(atA, atB, atC));
             }
         }
+    }
+
+    /**
+     * 2,500 targets (none of them a charger: each is refused with its reason) are more than one remote message may
+     * carry (256 KiB), so a batch is shown a page of targets at a time; read through all three nodes, at least two
+     * of the reads cross to the node holding the batch.
+     */
+    private static void aBigBatchIsReadInPagesThroughEveryNode(Rest creator, List<Rest> readers) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            ids.add("no-such-charger-" + i);
+        }
+        Rest.Reply created = creator.post("/api/batches", "{\"operation\":{\"type\":\"clear-cache\"},"
+                + "\"ifOffline\":\"fail\",\"chargers\":" + toJson(ids) + "}");
+        assertEquals(202, created.status(), created.body().toString());
+        assertEquals(500, created.body().get("targets").size(), "the first page");
+        String batch = created.body().get("batchId").asText();
+        for (Rest rest : readers) {
+            JsonNode page = rest.ok(rest.get("/api/batches/" + batch + "?wait=PT15S&limit=500"));
+            assertTrue(page.get("done").asBoolean(), page.get("counts").toString());
+            assertEquals(2500, page.get("counts").get("REFUSED").asInt());
+            List<String> seen = new ArrayList<>();
+            while (true) {
+                page.get("targets").forEach(t -> seen.add(t.get("pileId").asText()));
+                if (!page.path("nextTargets").isTextual()) { // absent on the last page
+                    break;
+                }
+                page = rest.ok(rest.get("/api/batches/" + batch + "?limit=500&after="
+                        + page.get("nextTargets").asText()));
+            }
+            assertEquals(ids, seen, "every target once, in the batch's order");
+        }
+        JsonNode refused = readers.get(1).ok(readers.get(1).get("/api/batches/" + batch + "?status=REFUSED&limit=3"));
+        assertEquals(3, refused.get("targets").size());
+        assertEquals("no-such-charger-2", refused.get("nextTargets").asText());
+        assertTrue(refused.get("targets").get(0).get("reason").asText().contains("does not exist"),
+                refused.toString());
+        assertEquals(0, readers.get(2).ok(readers.get(2).get("/api/batches/" + batch + "?status=CONFIRMED"))
+                .get("targets").size());
+        assertEquals(400, readers.get(0).get("/api/batches/" + batch + "?limit=501").status());
+        assertEquals(400, readers.get(0).get("/api/batches/" + batch + "?after=not-a-target").status());
     }
 
     /** The nodes whose shard regions host the piles' shards now. */

@@ -401,7 +401,7 @@ public final class Bench {
                     String shares = CpuShares.now().since(cpu);
                     java.time.Instant createdAt = java.time.Instant.parse(batch.get("createdAt").asText());
                     List<Long> doneAfter = new ArrayList<>();
-                    for (JsonNode t : batch.get("targets")) {
+                    for (JsonNode t : batchTargets(server.http(), token, id)) {
                         doneAfter.add(java.time.Duration.between(createdAt,
                                 java.time.Instant.parse(t.get("updatedAt").asText())).toMillis());
                     }
@@ -683,25 +683,9 @@ public final class Bench {
                         "conf/cluster.conf")), dir, Map.of("CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD),
                 List.of("-Xms1g", "-Xmx1500m", "-XX:+UseParallelGC"))) {
             long t = System.nanoTime();
-            // operators' set-up through three of the nodes: more generators only compete for the two cores
-            List<Proc> provisioners = new ArrayList<>();
-            int provisioning = Math.min(3, nodes);
-            int perProvisioner = (chargers + provisioning - 1) / provisioning;
-            for (int g = 0; g < provisioning; g++) {
-                LocalCluster.Node n = cluster.nodes().get(g);
-                int first = g * perProvisioner;
-                int count = Math.min(perProvisioner, chargers - first);
-                provisioners.add(loadgen("cluster-provision-" + g, n.ocpp().toString(), Map.of("prefix", "CL-",
-                        "first", String.valueOf(first), "chargers", String.valueOf(count), "scenario", "provision",
-                        "provision", "true", "provisionConcurrency", "48", "api", n.http(), "password",
-                        ADMIN_PASSWORD)));
-            }
-            long failures = 0;
-            for (Proc p : provisioners) {
-                JsonNode r = OcppJson.MAPPER.readTree(p.await("{", 3600));
-                failures += r.get("provisionFailures").asLong();
-                p.close();
-            }
+            // a roll-out's set-up: the CSV import (files of 1,000 rows) through three of the nodes at once; more
+            // importers only compete for the two cores
+            long failures = importThroughNodes(cluster, chargers, Math.min(3, nodes));
             double provisionSeconds = (System.nanoTime() - t) / 1e9;
             log("cluster: provisioned " + chargers + " in " + fmt(provisionSeconds) + " s, failures " + failures);
             if (failures != 0) {
@@ -740,10 +724,10 @@ public final class Bench {
                 long c0 = System.nanoTime();
                 List<String> batches = new ArrayList<>();
                 List<LocalCluster.Node> via = new ArrayList<>();
-                for (int first = 0, b = 0; first < chargers; first += 10_000, b++) {
+                for (int first = 0, b = 0; first < chargers; first += CLUSTER_BATCH, b++) {
                     LocalCluster.Node n = cluster.nodes().get(b % nodes);
                     StringBuilder ids = new StringBuilder();
-                    for (int i = first; i < Math.min(chargers, first + 10_000); i++) {
+                    for (int i = first; i < Math.min(chargers, first + CLUSTER_BATCH); i++) {
                         ids.append(i == first ? "\"" : ",\"").append("CL-").append(i).append('"');
                     }
                     String token = login(n.http());
@@ -763,14 +747,23 @@ public final class Bench {
                 for (int b = 0; b < batches.size(); b++) {
                     LocalCluster.Node n = cluster.nodes().get((b + 1) % nodes); // read through another node
                     String token = login(n.http());
-                    JsonNode batch;
+                    JsonNode batch = null;
                     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
                     do {
                         Thread.sleep(500);
-                        batch = OcppJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(n.http()
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(n.http()
                                         + "/api/batches/" + batches.get(b))).header("Authorization", "Bearer " + token)
-                                .build(), HttpResponse.BodyHandlers.ofString()).body());
-                    } while (!batch.get("done").asBoolean() && System.nanoTime() < deadline);
+                                .build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            log("cluster: batch " + batches.get(b) + " read through " + n.http() + " answered "
+                                    + r.statusCode() + " " + r.body());
+                            continue;
+                        }
+                        batch = OcppJson.MAPPER.readTree(r.body());
+                    } while ((batch == null || !batch.get("done").asBoolean()) && System.nanoTime() < deadline);
+                    if (batch == null) {
+                        throw new IllegalStateException("batch " + batches.get(b) + " could not be read");
+                    }
                     batch.get("counts").fields().forEachRemaining(e -> counts.merge(e.getKey(), e.getValue().asInt(),
                             Integer::sum));
                     answered += batch.get("counts").path("ANSWERED").asInt();
@@ -784,7 +777,7 @@ public final class Bench {
                         String.format("%.1f KiB", perCharger / 1024) + " live heap per charger (all nodes, after "
                                 + "full GC); set-up " + fmt(provisionSeconds) + " s (" + fmt(chargers / provisionSeconds)
                                 + "/s through all nodes), all connected and booted in " + fmt(connectSeconds)
-                                + " s; a clear-cache to every charger in " + batches.size() + " batches of 10,000 "
+                                + " s; a clear-cache to every charger in " + batches.size() + " batches of " + CLUSTER_BATCH + " "
                                 + "through the nodes in turn, all answered in " + fmt(commandSeconds) + " s"));
             } finally {
                 gens.forEach(Proc::close);
@@ -838,6 +831,120 @@ public final class Bench {
                     "from the generators' start (nodes ready, every pile recovering when its charger comes) until "
                             + "the last generator's last boot was accepted; " + (2 * nodes) + " generators, two per node"));
         }
+    }
+
+    /** Every target of a batch, read a page (500) at a time. */
+    private static List<JsonNode> batchTargets(String http, String token, String batchId) throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        String after = null;
+        do {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/api/batches/" + batchId
+                    + "?limit=500" + (after == null ? "" : "&after=" + after))).header("Authorization", "Bearer "
+                    + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("batch " + batchId + ": " + r.statusCode() + " " + r.body());
+            }
+            JsonNode page = OcppJson.MAPPER.readTree(r.body());
+            page.get("targets").forEach(all::add);
+            after = page.path("nextTargets").isTextual() ? page.get("nextTargets").asText() : null;
+        } while (after != null);
+        return all;
+    }
+
+    /** Targets per batch in the cluster scenario: an operator's tool splits a fleet into batches like these. */
+    private static final int CLUSTER_BATCH = 2_000;
+
+    /**
+     * Imports {@code CL-0..chargers-1} (one station per 500, created first) as CSV files of 1,000 rows, the files
+     * shared out over the first {@code importers} nodes, one file at a time each. A file the node could not answer
+     * is sent again once (rows saved the first time answer as already there). Returns the rows not saved.
+     */
+    private long importThroughNodes(LocalCluster cluster, int chargers, int importers) throws Exception {
+        int perStation = io.chargeplane.simulator.load.LoadGenerator.CHARGERS_PER_STATION;
+        String token0 = login(cluster.nodes().get(0).http());
+        for (int k = 0; k * perStation < chargers; k++) {
+            HttpResponse<String> station = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.nodes().get(0).http()
+                            + "/api/stations")).POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"direct\","
+                            + "\"name\":\"Cluster depot " + k + "\",\"address\":{\"line1\":\"Main St 1\",\"city\":"
+                            + "\"Hamburg\",\"country\":\"DE\"},\"latitude\":53.55,\"longitude\":10.0,\"timeZone\":"
+                            + "\"Europe/Berlin\",\"stationId\":\"ST-CL-" + k + "\"}"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token0).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (station.statusCode() != 200 && station.statusCode() != 409) {
+                throw new IllegalStateException("station not created: " + station.statusCode() + " " + station.body());
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger nextFile = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicLong notSaved = new AtomicLong();
+        List<Exception> broken = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int g = 0; g < importers; g++) {
+            String http = cluster.nodes().get(g).http();
+            Thread importer = new Thread(() -> {
+                try {
+                    String token = login(http);
+                    for (int first = nextFile.getAndAdd(1000); first < chargers; first = nextFile.getAndAdd(1000)) {
+                        List<Integer> rows = new ArrayList<>();
+                        for (int i = first; i < Math.min(chargers, first + 1000); i++) {
+                            rows.add(i);
+                        }
+                        // rows the node could not save in time (5xx; saving the same row again is harmless) are imported again, as an
+                        // operator re-imports the failed rows of a report
+                        for (int attempt = 1; !rows.isEmpty(); attempt++) {
+                            List<Integer> failed = importRows(http, token, rows, perStation);
+                            if (attempt == 3 || failed.isEmpty()) {
+                                notSaved.addAndGet(failed.size());
+                                break;
+                            }
+                            log("cluster: " + failed.size() + " rows from " + first + " through " + http
+                                    + " not saved in time; imported again");
+                            rows = failed;
+                        }
+                    }
+                } catch (Exception e) {
+                    broken.add(e);
+                }
+            }, "importer-" + g);
+            threads.add(importer);
+            importer.start();
+        }
+        for (Thread importer : threads) {
+            importer.join();
+        }
+        if (!broken.isEmpty()) {
+            throw broken.get(0);
+        }
+        return notSaved.get();
+    }
+
+    /** Imports {@code CL-i} for each row as one CSV file; returns the rows to try again (answered 5xx). */
+    private List<Integer> importRows(String http, String token, List<Integer> rows, int perStation) throws Exception {
+        StringBuilder csv = new StringBuilder("pileId,chargerNumber,stationId,model,maxPowerKw,connectors,deviceIdentity\n");
+        for (int i : rows) {
+            csv.append("CL-").append(i).append(",CL-").append(i).append(",ST-CL-").append(i / perStation)
+                    .append(",Load AC,22,Type 2:22,CL-").append(i).append('\n');
+        }
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(http + "/api/chargers/import?mode=direct"))
+                .timeout(java.time.Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                .header("Content-Type", "text/csv").header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            log("cluster: an import through " + http + " answered " + r.statusCode() + " " + r.body());
+            return rows;
+        }
+        List<Integer> again = new ArrayList<>();
+        int k = 0;
+        for (JsonNode row : OcppJson.MAPPER.readTree(r.body()).get("results")) {
+            int status = row.path("status").asInt(0);
+            if (!"saved".equals(row.path("outcome").asText()) && status != 409) {
+                if (status < 500) {
+                    throw new IllegalStateException("import row refused: " + row);
+                }
+                again.add(rows.get(k));
+            }
+            k++;
+        }
+        return again;
     }
 
     private static long liveHeap(long pid) throws Exception {

@@ -75,11 +75,28 @@ public final class CommandBatch
         public static final Waves ALL_AT_ONCE = new Waves(null, null);
     }
 
-    public record Get(ActorRef<Result<BatchView>> replyTo) implements Command {
+    public record Get(TargetPage page, ActorRef<Result<BatchView>> replyTo) implements Command {
     }
 
     /** The batch once every target has its outcome, or as it is after {@code wait}. */
-    public record AwaitDone(Duration atMost, ActorRef<Result<BatchView>> replyTo) implements Command {
+    public record AwaitDone(Duration atMost, TargetPage page, ActorRef<Result<BatchView>> replyTo) implements Command {
+    }
+
+    /**
+     * Which of the targets a view carries, in the batch's order: those with {@code status} (null: all), after the
+     * target {@code after} (null: from the first), at most {@code limit}. A batch of 10,000 targets in one message
+     * exceeded the cluster's frame size (256 KiB) and was dropped on its way to another node.
+     */
+    public record TargetPage(String status, String after, int limit) implements CborSerializable {
+        /** Targets in one view at most: well inside one remote message. */
+        public static final int MAX = 500;
+        public static final TargetPage FIRST = new TargetPage(null, null, MAX);
+
+        public TargetPage {
+            if (limit < 1 || limit > MAX) {
+                throw new IllegalArgumentException("limit must be 1 to " + MAX);
+            }
+        }
     }
 
     /** A pile's report: where the batch's command to it is now. */
@@ -180,7 +197,10 @@ public final class CommandBatch
     private final TimerScheduler<Command> timers;
     private final ClusterSharding sharding;
     /** Operators waiting for the batch to be done (in memory: a crash loses their connections anyway). */
-    private final Map<String, ActorRef<Result<BatchView>>> waiting = new LinkedHashMap<>();
+    private final Map<String, Waiter> waiting = new LinkedHashMap<>();
+
+    private record Waiter(TargetPage page, ActorRef<Result<BatchView>> replyTo) {
+    }
     /** Targets asked in this incarnation whose pile may not have answered yet: they count in their wave. */
     private final java.util.Set<String> asked = new java.util.HashSet<>();
 
@@ -225,7 +245,7 @@ public final class CommandBatch
     public CommandHandlerWithReply<Command, Event, State> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(Create.class, this::onCreate)
-                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), view(s)))
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), view(s, c.page())))
                 .onCommand(AwaitDone.class, this::onAwaitDone)
                 .onCommand(TargetChanged.class, this::onTargetChanged)
                 .onCommand(TargetRefused.class, this::onTargetRefused)
@@ -242,9 +262,9 @@ public final class CommandBatch
                     return Effect().noReply();
                 })
                 .onCommand(WaitOver.class, (s, c) -> {
-                    ActorRef<Result<BatchView>> w = waiting.remove(c.waiterId());
+                    Waiter w = waiting.remove(c.waiterId());
                     if (w != null) {
-                        w.tell(view(s));
+                        w.replyTo().tell(view(s, w.page()));
                     }
                     return Effect().noReply();
                 })
@@ -253,7 +273,7 @@ public final class CommandBatch
 
     private ReplyEffect<Event, State> onCreate(State s, Create c) {
         if (s.exists()) {
-            return Effect().reply(c.replyTo(), view(s)); // the same request again
+            return Effect().reply(c.replyTo(), view(s, TargetPage.FIRST)); // the same request again
         }
         if (c.targets().isEmpty()) {
             return Effect().reply(c.replyTo(), Result.rejected(Result.Reason.INVALID, "chargers",
@@ -261,18 +281,21 @@ public final class CommandBatch
         }
         Created created = new Created(c.operation(), List.copyOf(c.targets()), c.stationId(), c.offlineWait(),
                 c.origin(), clock.instant(), c.waves());
+        // answered once it is persisted, before its targets are asked: thousands of asks sent first queued the
+        // reply behind them on the way to another node, and a 5,000-target Create outlived the API's 10 s
         return Effect().persist(created).thenRun(ns -> {
+            c.replyTo().tell(view(ns, TargetPage.FIRST));
             ask(ns, nextWave(ns));
             timers.startTimerWithFixedDelay("refresh", new Refresh(), REFRESH);
-        }).thenReply(c.replyTo(), this::view);
+        }).thenNoReply();
     }
 
     private ReplyEffect<Event, State> onAwaitDone(State s, AwaitDone c) {
         if (!s.exists() || s.done() || c.atMost().isZero()) {
-            return Effect().reply(c.replyTo(), view(s));
+            return Effect().reply(c.replyTo(), view(s, c.page()));
         }
         String id = UUID.randomUUID().toString();
-        waiting.put(id, c.replyTo());
+        waiting.put(id, new Waiter(c.page(), c.replyTo()));
         timers.startSingleTimer("wait:" + id, new WaitOver(id), c.atMost());
         return Effect().noReply();
     }
@@ -367,7 +390,8 @@ public final class CommandBatch
                 timers.cancel("refresh");
                 List.copyOf(waiting.keySet()).forEach(id -> {
                     timers.cancel("wait:" + id);
-                    waiting.remove(id).tell(view(ns));
+                    Waiter w = waiting.remove(id);
+                    w.replyTo().tell(view(ns, w.page()));
                 });
             }
         }).thenNoReply();
@@ -382,26 +406,43 @@ public final class CommandBatch
         }
     }
 
-    private Result<BatchView> view(State s) {
+    private Result<BatchView> view(State s, TargetPage page) {
         if (!s.exists()) {
             return Result.rejected(Result.Reason.NOT_FOUND, null, "no batch " + batchId);
         }
-        return Result.ok(BatchView.of(batchId, s));
+        if (page.after() != null && !s.targets().containsKey(page.after())) {
+            return Result.rejected(Result.Reason.INVALID, "after", "after must name a target of batch " + batchId);
+        }
+        return Result.ok(BatchView.of(batchId, s, page));
     }
 
-    /** What an operator sees of a batch. */
+    /**
+     * What an operator sees of a batch: its counts over all targets, and one page of the targets;
+     * {@code nextTargets} is the {@code after} of the next page (null on the last).
+     */
     public record BatchView(String batchId, String operation, ChargerOperation parameters, String stationId,
                             String createdBy, Instant createdAt, boolean done, Map<String, Integer> counts,
-                            List<Target> targets) implements CborSerializable {
-        static BatchView of(String batchId, State s) {
+                            List<Target> targets, String nextTargets) implements CborSerializable {
+        static BatchView of(String batchId, State s, TargetPage page) {
             Map<String, Integer> counts = new LinkedHashMap<>();
-            List<Target> rows = new ArrayList<>(s.targets().values());
-            for (Target t : rows) {
+            List<Target> rows = new ArrayList<>();
+            boolean started = page.after() == null;
+            String next = null;
+            for (Target t : s.targets().values()) {
                 counts.merge(t.status(), 1, Integer::sum);
+                if (!started) {
+                    started = t.pileId().equals(page.after());
+                } else if (next == null && (page.status() == null || page.status().equals(t.status()))) {
+                    if (rows.size() == page.limit()) {
+                        next = rows.get(rows.size() - 1).pileId();
+                    } else {
+                        rows.add(t);
+                    }
+                }
             }
             Created c = s.created();
             return new BatchView(batchId, c.operation().name(), c.operation(), c.stationId(), c.origin().by(), c.at(),
-                    s.done(), counts, rows);
+                    s.done(), counts, rows, next);
         }
     }
 }

@@ -53,8 +53,10 @@ public final class BatchRoutes extends AllDirectives {
                 // a technician may reboot (RESET_CHARGERS); any other operation needs SEND_COMMANDS (checked below)
                 Endpoint.post("/api/batches", Permission.RESET_CHARGERS,
                         c -> parameterOptional("wait", wait -> body(b -> create(c, b, waitOf(wait))))),
-                Endpoint.get("/api/batches/{batchId}", Permission.READ,
-                        c -> parameterOptional("wait", wait -> reply(() -> get(c.param("batchId"), waitOf(wait))))),
+                Endpoint.get("/api/batches/{batchId}", Permission.READ, c -> parameterOptional("wait", wait ->
+                        parameterOptional("limit", limit -> parameterOptional("after", after ->
+                                parameterOptional("status", status -> reply(() -> get(c.param("batchId"),
+                                        waitOf(wait), page(limit, after, status)))))))),
                 Endpoint.get("/api/batches", Permission.READ, c -> parameterOptional("limit", limit ->
                         parameterOptional("after", after -> reply(() -> CompletableFuture.supplyAsync(() -> {
                             try {
@@ -105,8 +107,8 @@ public final class BatchRoutes extends AllDirectives {
         return targets.thenCompose(t -> batch(batchId).<Result<CommandBatch.BatchView>>ask(r -> new CommandBatch.Create(
                         op, t, stationId, offlineWait, waves, c.origin(), r), ASK))
                 .thenCompose(created -> !created.isOk() || wait.isZero() ? CompletableFuture.completedFuture(created)
-                        : batch(batchId).<Result<CommandBatch.BatchView>>ask(r -> new CommandBatch.AwaitDone(wait, r),
-                        wait.plus(ASK)))
+                        : batch(batchId).<Result<CommandBatch.BatchView>>ask(r -> new CommandBatch.AwaitDone(wait,
+                        CommandBatch.TargetPage.FIRST, r), wait.plus(ASK)))
                 .thenApply(r -> r.isOk() && !r.value().done() ? Result.ok(new Replies.Accepted(r.value())) : r);
     }
 
@@ -134,8 +136,35 @@ public final class BatchRoutes extends AllDirectives {
         return v;
     }
 
-    private CompletionStage<Result<CommandBatch.BatchView>> get(String batchId, Duration wait) {
-        return batch(batchId).ask(r -> new CommandBatch.AwaitDone(wait, r), wait.plus(ASK));
+    private CompletionStage<Result<CommandBatch.BatchView>> get(String batchId, Duration wait,
+                                                                CommandBatch.TargetPage page) {
+        return batch(batchId).ask(r -> new CommandBatch.AwaitDone(wait, page, r), wait.plus(ASK));
+    }
+
+    /**
+     * {@code limit} (1-500, 500 by default), {@code after} (the {@code nextTargets} of the page before) and
+     * {@code status} (only the targets with it) choose the targets a batch is shown with.
+     */
+    static CommandBatch.TargetPage page(Optional<String> limit, Optional<String> after, Optional<String> status) {
+        int n = CommandBatch.TargetPage.MAX;
+        if (limit.isPresent()) {
+            try {
+                n = Integer.parseInt(limit.get());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > CommandBatch.TargetPage.MAX) {
+                throw new BadRequest("limit", "limit must be an integer from 1 to " + CommandBatch.TargetPage.MAX);
+            }
+        }
+        return new CommandBatch.TargetPage(shortText(status, "status"), shortText(after, "after"), n);
+    }
+
+    private static String shortText(Optional<String> v, String field) {
+        if (v.isPresent() && (v.get().isEmpty() || v.get().length() > 64)) {
+            throw new BadRequest(field, field + " must be 1-64 characters");
+        }
+        return v.orElse(null);
     }
 
     /** The chargers the station has now, or a rejection as the station's own. */
