@@ -679,7 +679,9 @@ public final class Bench {
         String[] dbArgs = {pg.getJdbcUrl("postgres", database), "postgres", "postgres"};
         File dir = new File(logs, "cluster");
         dir.mkdirs();
-        try (LocalCluster cluster = LocalCluster.start(nodes, true, dbArgs, Path.of(opts.getOrDefault("conf",
+        // the fixed ports (8080.., 25521.., 7626..): below the ephemeral range that 100,000 client sockets use up,
+        // where a node started again could find its port taken
+        try (LocalCluster cluster = LocalCluster.start(nodes, false, dbArgs, Path.of(opts.getOrDefault("conf",
                         "conf/cluster.conf")), dir, Map.of("CHARGEPLANE_ADMIN_PASSWORD", ADMIN_PASSWORD),
                 List.of("-Xms1g", "-Xmx1500m", "-XX:+UseParallelGC"))) {
             long t = System.nanoTime();
@@ -812,15 +814,18 @@ public final class Bench {
                 int first = g * perGen;
                 storms.add(loadgen("cluster-storm-" + g, n.ocpp().toString(), Map.of("prefix", "CL-", "first",
                         String.valueOf(first), "chargers", String.valueOf(Math.min(perGen, chargers - first)),
-                        "scenario", "storm", "local", "127.0.0." + (g + 2))));
+                        "scenario", "storm", "local", "127.0.0." + (g + 2), "connectAttempts", "60", "retryMillis",
+                        "10000")));
             }
             long accepted = 0;
+            long retries = 0;
             long errors = 0;
             double slowestGenerator = 0;
             for (Proc p : storms) {
                 JsonNode r = OcppJson.MAPPER.readTree(p.await("{", 1800));
                 accepted += r.get("accepted").asLong();
                 errors += r.get("callErrors").asLong() + r.get("timeouts").asLong();
+                retries += r.get("connectRetries").asLong();
                 slowestGenerator = Math.max(slowestGenerator, r.get("allAcceptedSeconds").asDouble());
                 p.close();
             }
@@ -829,7 +834,9 @@ public final class Bench {
                     + "-node cluster", "none set", accepted + " accepted in " + fmt(stormSeconds) + " s", "",
                     check(accepted == chargers && errors == 0, true, errors + " errors or timeouts"),
                     "from the generators' start (nodes ready, every pile recovering when its charger comes) until "
-                            + "the last generator's last boot was accepted; " + (2 * nodes) + " generators, two per node"));
+                            + "the last generator's last boot was accepted; " + (2 * nodes) + " generators, two per node;"
+                            + " a charger whose connect failed tried again after 5-15 s, as chargers do: " + retries
+                            + " connects tried again"));
         }
     }
 
@@ -891,8 +898,17 @@ public final class Bench {
                         // rows the node could not save in time (5xx; saving the same row again is harmless) are imported again, as an
                         // operator re-imports the failed rows of a report
                         for (int attempt = 1; !rows.isEmpty(); attempt++) {
-                            List<Integer> failed = importRows(http, token, rows, perStation);
-                            if (attempt == 3 || failed.isEmpty()) {
+                            List<Integer> failed;
+                            try {
+                                failed = importRows(http, token, rows, perStation);
+                            } catch (java.io.IOException e) { // the node closed the connection: as a 503
+                                log("cluster: an import through " + http + " failed: " + e);
+                                failed = rows;
+                            }
+                            if (failed.size() == rows.size() && attempt < 5) {
+                                Thread.sleep(20_000); // not answered at all: the node may still be at it
+                            }
+                            if (attempt == 5 || failed.isEmpty()) {
                                 notSaved.addAndGet(failed.size());
                                 break;
                             }

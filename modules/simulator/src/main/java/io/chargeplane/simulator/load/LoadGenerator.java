@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * perStation=500 (provision: chargers per station)
  * duration=30  warmup=5  meterValuesPerSession=2  timeout=30  provision=true  connectConcurrency=256
  * selfWarmup=4000 (storm: connect + boot + status cycles against an in-process stub first, to warm this JIT)
+ * connectAttempts=1  retryMillis=10000 (a connect that failed is tried again after 0.5-1.5 × retryMillis, as a
+ *   charger does, up to connectAttempts in all)
  * </pre>
  * Several processes (each below the 20,000 open-file limit, each from its own 127.0.0.x) make bigger runs.
  */
@@ -122,9 +124,13 @@ public final class LoadGenerator {
             AtomicLong accepted = new AtomicLong();
             AtomicLong lastAccepted = new AtomicLong(t0);
             List<CompletableFuture<?>> all = new ArrayList<>();
+            int attempts = intArg("connectAttempts", 1);
+            long retryMillis = intArg("retryMillis", 10_000);
+            AtomicLong connectRetries = new AtomicLong();
             for (String id : identities) {
                 permits.acquire();
-                CompletableFuture<?> f = LoadCharger.connect(ws, url, id, local, book)
+                CompletableFuture<?> f = connectRetrying(ws, url, id, local, book, attempts, retryMillis, sweeper,
+                                connectRetries)
                         .thenCompose(c -> {
                             connected.add(c);
                             return storm ? bootAndStatus(c) : CompletableFuture.completedFuture(true);
@@ -154,6 +160,7 @@ public final class LoadGenerator {
                 failureCauses.forEach(causes::put);
             }
             report.put("connected", chargers.size()).put("connectFailures", connectFailures.get())
+                    .put("connectRetries", connectRetries.get())
                     .put("connectSeconds", seconds(connectNanos))
                     .put("connectsPerSecond", chargers.size() / Math.max(1e-9, seconds(connectNanos)));
             sweeper.scheduleAtFixedRate(() -> chargers.forEach(c -> c.expire(System.nanoTime(), timeoutNanos)),
@@ -257,6 +264,33 @@ public final class LoadGenerator {
     private static void mark(String line) {
         System.out.println(line);
         System.out.flush();
+    }
+
+    /** A connect, tried again after a jittered pause while it fails, {@code attempts} times in all. */
+    private static CompletableFuture<LoadCharger> connectRetrying(NettyWs ws, String url, String id,
+                                                                 java.net.InetSocketAddress local, LatencyBook book,
+                                                                 int attempts, long retryMillis,
+                                                                 ScheduledExecutorService timer, AtomicLong retries) {
+        CompletableFuture<LoadCharger> result = new CompletableFuture<>();
+        LoadCharger.connect(ws, url, id, local, book).whenComplete((c, e) -> {
+            if (e == null) {
+                result.complete(c);
+            } else if (attempts <= 1) {
+                result.completeExceptionally(e);
+            } else {
+                retries.incrementAndGet();
+                long pause = (long) (retryMillis * (0.5 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+                timer.schedule(() -> connectRetrying(ws, url, id, local, book, attempts - 1, retryMillis, timer,
+                        retries).whenComplete((c2, e2) -> {
+                            if (e2 == null) {
+                                result.complete(c2);
+                            } else {
+                                result.completeExceptionally(e2);
+                            }
+                        }), pause, TimeUnit.MILLISECONDS);
+            }
+        });
+        return result;
     }
 
     /**
