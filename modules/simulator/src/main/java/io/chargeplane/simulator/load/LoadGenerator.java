@@ -126,6 +126,9 @@ public final class LoadGenerator {
             List<CompletableFuture<?>> all = new ArrayList<>();
             int attempts = intArg("connectAttempts", 1);
             long retryMillis = intArg("retryMillis", 10_000);
+            this.bootAttempts = attempts;
+            this.retryMillis = retryMillis;
+            this.retryTimer = sweeper;
             AtomicLong connectRetries = new AtomicLong();
             for (String id : identities) {
                 permits.acquire();
@@ -160,7 +163,7 @@ public final class LoadGenerator {
                 failureCauses.forEach(causes::put);
             }
             report.put("connected", chargers.size()).put("connectFailures", connectFailures.get())
-                    .put("connectRetries", connectRetries.get())
+                    .put("connectRetries", connectRetries.get()).put("bootRetries", bootRetries.get())
                     .put("connectSeconds", seconds(connectNanos))
                     .put("connectsPerSecond", chargers.size() / Math.max(1e-9, seconds(connectNanos)));
             sweeper.scheduleAtFixedRate(() -> chargers.forEach(c -> c.expire(System.nanoTime(), timeoutNanos)),
@@ -336,15 +339,49 @@ public final class LoadGenerator {
         });
     }
 
+    /** Boots a node shed with InternalError (overloaded) that were sent again, as a charger does. */
+    private final AtomicLong bootRetries = new AtomicLong();
+    /** For the storm: a boot answered InternalError is sent again after a pause, this many times in all. */
+    private int bootAttempts = 1;
+    private long retryMillis = 10_000;
+    private ScheduledExecutorService retryTimer;
+
     private CompletableFuture<Boolean> bootAndStatus(LoadCharger c) {
-        CompletableFuture<Boolean> boot = new CompletableFuture<>();
-        c.call("BootNotification", Workload.boot(c.identity), answer(boot, c.identity + " BootNotification"));
-        return boot.thenCompose(ok -> {
+        return boot(c, bootAttempts).thenCompose(ok -> {
             CompletableFuture<Boolean> status = new CompletableFuture<>();
             c.call("StatusNotification", Workload.status("Available"),
                     answer(status, c.identity + " StatusNotification"));
             return status.thenApply(s -> ok && s);
         });
+    }
+
+    private CompletableFuture<Boolean> boot(LoadCharger c, int attempts) {
+        CompletableFuture<Boolean> boot = new CompletableFuture<>();
+        LoadCharger.Answer named = answer(boot, c.identity + " BootNotification");
+        c.call("BootNotification", Workload.boot(c.identity), new LoadCharger.Answer() {
+            @Override
+            public void result(com.fasterxml.jackson.databind.JsonNode payload) {
+                named.result(payload);
+            }
+
+            @Override
+            public void error(String code) {
+                if (attempts <= 1 || !"InternalError".equals(code) || retryTimer == null) {
+                    named.error(code);
+                    return;
+                }
+                bootRetries.incrementAndGet();
+                long pause = (long) (retryMillis * (0.5 + java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+                retryTimer.schedule(() -> boot(c, attempts - 1).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        boot.complete(ok);
+                    } else {
+                        boot.completeExceptionally(e);
+                    }
+                }), pause, TimeUnit.MILLISECONDS);
+            }
+        });
+        return boot;
     }
 
     /** Up to this many answers that were not Accepted are named in the report, to find them in the server's log. */
