@@ -171,7 +171,10 @@ class ClusterFailoverTest {
                         }
                         assertEquals(2, ended.size(), pile + ": exactly its two sessions: " + ended);
                     }
-                    JsonNode batch = operator.ok("GET", "/api/batches/" + batchId, null);
+                    // the piles' reports reach the batch once its shard is home again (a report sent to the dead
+                    // node is sent again until the batch takes it)
+                    JsonNode batch = eventually(() -> operator.ok("GET", "/api/batches/" + batchId, null),
+                            b -> b.get("done").asBoolean(), Duration.ofSeconds(60));
                     for (JsonNode t : batch.get("targets")) {
                         assertEquals("Accepted", t.path("answer").asText(), "queued command answered: " + t);
                     }
@@ -421,8 +424,13 @@ class ClusterFailoverTest {
 
     static JsonNode eventually(java.util.concurrent.Callable<JsonNode> read, java.util.function.Predicate<JsonNode> done)
             throws Exception {
+        return eventually(read, done, Duration.ofSeconds(20));
+    }
+
+    static JsonNode eventually(java.util.concurrent.Callable<JsonNode> read, java.util.function.Predicate<JsonNode> done,
+                               Duration atMost) throws Exception {
         JsonNode last = null;
-        for (int i = 0; i < 200; i++) {
+        for (long i = 0, n = atMost.toMillis() / 100; i < n; i++) {
             last = read.call();
             if (done.test(last)) {
                 return last;

@@ -99,8 +99,12 @@ public final class CommandBatch
         }
     }
 
-    /** A pile's report: where the batch's command to it is now. */
-    public record TargetChanged(String pileId, CommandResult command) implements Command {
+    /**
+     * A pile's report: where the batch's command to it is now; {@code replyTo} (null from the batch's own asks) is
+     * told once the batch has it, so that the pile sends again a report lost with a node.
+     */
+    public record TargetChanged(String pileId, CommandResult command, ActorRef<org.apache.pekko.Done> replyTo)
+            implements Command {
     }
 
     /** A pile refused the batch's command (or could not be asked). */
@@ -364,13 +368,16 @@ public final class CommandBatch
                         if (failure != null) {
                             return new TargetRefused(pile, null); // not answered: asked again at the next refresh
                         }
-                        return result.isOk() ? new TargetChanged(pile, result.value())
+                        return result.isOk() ? new TargetChanged(pile, result.value(), null)
                                 : new TargetRefused(pile, result.rejection().detail());
                     });
         }
     }
 
     private ReplyEffect<Event, State> onTargetChanged(State s, TargetChanged c) {
+        if (c.replyTo() != null) { // taken: lost before it is journaled, it is asked again after a recovery
+            c.replyTo().tell(org.apache.pekko.Done.getInstance());
+        }
         Target now = current(s, c.pileId());
         CommandResult r = c.command();
         if (now == null || now.done() || (now.commandId() != null && !now.commandId().equals(r.commandId()))) {

@@ -134,4 +134,15 @@ public sealed interface PileCommand extends CborSerializable {
     /** Internal: try to link the station again. */
     record RetryStationLink() implements PileCommand {
     }
+
+    /**
+     * Internal: the batch of command {@code commandId} took report {@code attempt} ({@code ok}) or did not answer in
+     * time: a report sent to a node that has just died is lost, and its batch would hear only at its next refresh.
+     */
+    record BatchReported(String commandId, int attempt, boolean ok) implements PileCommand {
+    }
+
+    /** Internal: report command {@code commandId} to its batch again. */
+    record ReportToBatch(String commandId, int attempt) implements PileCommand {
+    }
 }

@@ -91,6 +91,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     private Instant lastPresenceReport;
     /** A connected charger's presence row is refreshed at most this often (its heartbeats are not journaled). */
     private static final Duration PRESENCE_REFRESH = Duration.ofMinutes(4);
+    /** A batch report unacknowledged this long is sent again, up to the attempts below (two minutes in all). */
+    static final Duration BATCH_REPORT_TIMEOUT = Duration.ofSeconds(5);
+    static final int BATCH_REPORT_ATTEMPTS = 12;
 
     private PileEntity(String pileId, ActorContext<PileCommand> ctx, TimerScheduler<PileCommand> timers,
                        ActorRef<ClusterSharding.ShardCommand> shard, ControlServices services) {
@@ -190,6 +193,15 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                     ? Result.ok(ChargerView.of(s)) : Result.rejected(Result.Reason.NOT_FOUND, null, "no charger " + pileId));
         } else if (command instanceof PileCommand.StationsAnswered c) {
             return onStationsAnswered(s, c);
+        } else if (command instanceof PileCommand.BatchReported c) {
+            if (!c.ok() && c.attempt() < BATCH_REPORT_ATTEMPTS && s.command(c.commandId()) != null) {
+                timers.startSingleTimer("batch-report:" + c.commandId(),
+                        new PileCommand.ReportToBatch(c.commandId(), c.attempt() + 1), BATCH_REPORT_TIMEOUT);
+            }
+            return Effect().noReply();
+        } else if (command instanceof PileCommand.ReportToBatch c) {
+            reportToBatch(s, c.commandId(), c.attempt());
+            return Effect().noReply();
         } else if (command instanceof PileCommand.RetryStationLink) {
             if (s.record().live() != null && !s.record().stationLinked()) {
                 linkStations(s.record());
@@ -858,13 +870,26 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
     }
 
-    /** The batch a command belongs to hears where it is now (it asks again itself if this is lost). */
+    /**
+     * The batch a command belongs to hears where it is now, and acknowledges it; unacknowledged, the report is sent
+     * again (the current state of the command) every {@link #BATCH_REPORT_TIMEOUT} up to
+     * {@link #BATCH_REPORT_ATTEMPTS} times, which outlasts the downing of a dead node that held the batch. After
+     * that, or if the pile passivates, the batch's own refresh catches up.
+     */
     private void toBatch(PileState ns, String commandId) {
-        CommandResult r = ns.command(commandId);
-        if (r != null && r.batchId() != null) {
-            ClusterSharding.get(ctx.getSystem()).entityRefFor(io.chargeplane.control.batch.CommandBatch.ENTITY_KEY,
-                    r.batchId()).tell(new io.chargeplane.control.batch.CommandBatch.TargetChanged(pileId, r));
+        reportToBatch(ns, commandId, 1);
+    }
+
+    private void reportToBatch(PileState s, String commandId, int attempt) {
+        CommandResult r = s.command(commandId);
+        if (r == null || r.batchId() == null) {
+            return;
         }
+        ctx.pipeToSelf(ClusterSharding.get(ctx.getSystem())
+                        .entityRefFor(io.chargeplane.control.batch.CommandBatch.ENTITY_KEY, r.batchId())
+                        .<org.apache.pekko.Done>ask(reply -> new io.chargeplane.control.batch.CommandBatch.TargetChanged(
+                                pileId, r, reply), BATCH_REPORT_TIMEOUT),
+                (done, err) -> new PileCommand.BatchReported(commandId, attempt, err == null));
     }
 
     /** From now until {@code at}; zero when it has passed. */
