@@ -3,7 +3,6 @@ package io.chargeplane.pricing;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Currency;
-import java.util.List;
 
 /**
  * The rounding rule, in one place: a line's amount is rounded half-up (四舍五入) to the currency's minor unit
@@ -28,17 +27,5 @@ public final class Money {
         if (value == null || value.signum() < 0) {
             throw new IllegalArgumentException(what + " must be zero or more");
         }
-    }
-
-    static boolean samePrices(List<BigDecimal> a, List<BigDecimal> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).compareTo(b.get(i)) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

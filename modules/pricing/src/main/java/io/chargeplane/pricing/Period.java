@@ -2,7 +2,6 @@ package io.chargeplane.pricing;
 
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A named time-of-use period (尖 sharp, 峰 peak, 平 flat, 谷 valley, or any name an operator uses): its electricity
@@ -34,16 +33,5 @@ public record Period(String name, List<BigDecimal> energyPerKwh, BigDecimal serv
 
     BigDecimal energyPrice(int tier) {
         return energyPerKwh.get(tier);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Period p && name.equals(p.name) && Money.samePrices(energyPerKwh, p.energyPerKwh)
-                && servicePerKwh.compareTo(p.servicePerKwh) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, energyPerKwh.size());
     }
 }
