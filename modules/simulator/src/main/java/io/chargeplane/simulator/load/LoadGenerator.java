@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * selfWarmup=4000 (storm: connect + boot + status cycles against an in-process stub first, to warm this JIT)
  * connectAttempts=1  retryMillis=10000 (a connect that failed is tried again after 0.5-1.5 × retryMillis, as a
  *   charger does, up to connectAttempts in all)
+ * cycles=1 (storm: connect + boot + status that failed after the connect - socket closed, boot shed, refused or
+ *   not answered within timeout - is started again after such a pause, up to cycles in all)
  * </pre>
  * Several processes (each below the 20,000 open-file limit, each from its own 127.0.0.x) make bigger runs.
  */
@@ -129,30 +131,36 @@ public final class LoadGenerator {
             this.bootAttempts = attempts;
             this.retryMillis = retryMillis;
             this.retryTimer = sweeper;
-            AtomicLong connectRetries = new AtomicLong();
+            this.connectRetries = connectRetries;
+            int cycles = intArg("cycles", 1);
+            // a call without an answer fails after the timeout from the first connect on (the storm's boots too)
+            sweeper.scheduleAtFixedRate(() -> connected.forEach(c -> c.expire(System.nanoTime(), timeoutNanos)),
+                    1, 1, TimeUnit.SECONDS);
             for (String id : identities) {
                 permits.acquire();
-                CompletableFuture<?> f = connectRetrying(ws, url, id, local, book, attempts, retryMillis, sweeper,
-                                connectRetries)
-                        .thenCompose(c -> {
-                            connected.add(c);
-                            return storm ? bootAndStatus(c) : CompletableFuture.completedFuture(true);
-                        })
-                        .handle((ok, e) -> {
-                            permits.release();
-                            if (e != null) {
-                                connectFailures.incrementAndGet();
-                                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                                        ? e.getCause() : e;
-                                failureCauses.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1L,
-                                        Long::sum);
-                            } else if (Boolean.TRUE.equals(ok)) {
-                                accepted.incrementAndGet();
-                                lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
-                            }
-                            return null;
-                        });
-                all.add(f);
+                CompletableFuture<Boolean> f = new CompletableFuture<>();
+                java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+                // the permit bounds first attempts only: a charger waiting to try again holds none
+                Runnable release = () -> {
+                    if (released.compareAndSet(false, true)) {
+                        permits.release();
+                    }
+                };
+                comeUp(ws, url, id, local, storm, attempts, cycles, connected, f, release);
+                all.add(f.handle((ok, e) -> {
+                    release.run();
+                    if (e != null) {
+                        connectFailures.incrementAndGet();
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        failureCauses.merge(cause.getClass().getSimpleName() + ": " + cause.getMessage(), 1L,
+                                Long::sum);
+                    } else if (Boolean.TRUE.equals(ok)) {
+                        accepted.incrementAndGet();
+                        lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
+                    }
+                    return null;
+                }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             chargers.addAll(connected);
@@ -166,10 +174,12 @@ public final class LoadGenerator {
                     .put("connectRetries", connectRetries.get()).put("bootRetries", bootRetries.get())
                     .put("connectSeconds", seconds(connectNanos))
                     .put("connectsPerSecond", chargers.size() / Math.max(1e-9, seconds(connectNanos)));
-            sweeper.scheduleAtFixedRate(() -> chargers.forEach(c -> c.expire(System.nanoTime(), timeoutNanos)),
-                    1, 1, TimeUnit.SECONDS);
             if (storm) {
-                report.put("accepted", accepted.get())
+                if (!cycleFailures.isEmpty()) {
+                    ObjectNode causes = report.putObject("cycleFailureCauses");
+                    cycleFailures.forEach(causes::put);
+                }
+                report.put("accepted", accepted.get()).put("cycleRetries", cycleRetries.get())
                         .put("allAcceptedSeconds", seconds(lastAccepted.get() - t0));
                 return finish();
             }
@@ -267,6 +277,53 @@ public final class LoadGenerator {
     private static void mark(String line) {
         System.out.println(line);
         System.out.flush();
+    }
+
+    /** Cycles started again after a failed one (storm), and what failed them. */
+    private final AtomicLong cycleRetries = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> cycleFailures =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private AtomicLong connectRetries = new AtomicLong();
+
+    /**
+     * One charger coming up: connect (tried again while it fails), and for the storm boot + status. A cycle that
+     * fails after the connect (the socket closed, a boot refused or not answered in time) closes the socket and
+     * starts again after a jittered pause, as a charger does, {@code cycles} times in all; {@code firstDone} runs
+     * when the first cycle has ended either way.
+     */
+    private void comeUp(NettyWs ws, String url, String id, InetSocketAddress local, boolean storm, int attempts,
+                        int cycles, ConcurrentLinkedQueue<LoadCharger> connected, CompletableFuture<Boolean> result,
+                        Runnable firstDone) {
+        connectRetrying(ws, url, id, local, book, attempts, retryMillis, retryTimer, connectRetries)
+                .thenCompose(c -> {
+                    connected.add(c);
+                    if (!storm) {
+                        return CompletableFuture.completedFuture(true);
+                    }
+                    return bootAndStatus(c).thenApply(ok -> {
+                        if (!ok) {
+                            connected.remove(c);
+                            c.close();
+                        }
+                        return ok;
+                    });
+                })
+                .whenComplete((ok, e) -> {
+                    firstDone.run();
+                    if (e == null && ok) {
+                        result.complete(true);
+                    } else if (e != null) {
+                        result.completeExceptionally(e); // its connect attempts ran out
+                    } else if (cycles <= 1) {
+                        result.complete(false);
+                    } else {
+                        cycleRetries.incrementAndGet();
+                        long pause = (long) (retryMillis * (0.5 + java.util.concurrent.ThreadLocalRandom.current()
+                                .nextDouble()));
+                        retryTimer.schedule(() -> comeUp(ws, url, id, local, storm, attempts, cycles - 1, connected,
+                                result, () -> { }), pause, TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 
     /** A connect, tried again after a jittered pause while it fails, {@code attempts} times in all. */
@@ -394,22 +451,23 @@ public final class LoadGenerator {
             public void result(com.fasterxml.jackson.databind.JsonNode payload) {
                 boolean ok = !payload.has("status") || "Accepted".equals(payload.get("status").asText());
                 if (!ok) {
-                    name(what + " " + payload.get("status").asText());
+                    name(what, payload.get("status").asText());
                 }
                 f.complete(ok);
             }
 
             @Override
             public void error(String code) {
-                name(what + " CALLERROR " + code);
+                name(what, "CALLERROR " + code);
                 f.complete(false);
             }
         };
     }
 
-    private void name(String notAcceptedAnswer) {
+    private void name(String what, String outcome) {
+        cycleFailures.merge(what.substring(what.indexOf(' ') + 1) + " " + outcome, 1L, Long::sum);
         if (notAccepted.size() < NOT_ACCEPTED_NAMED) {
-            notAccepted.add(notAcceptedAnswer);
+            notAccepted.add(what + " " + outcome);
         }
     }
 
