@@ -48,6 +48,7 @@ public final class Control {
     private final io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics;
     private final RegistrationSteps registrationSteps;
     private final io.chargeplane.control.feed.EventFeed feed;
+    private final io.chargeplane.control.tariff.TariffResolver tariffs;
 
     private Control(ActorSystem<?> system, Database db, ControlSettings settings, Clock clock, TelemetryStore telemetry,
                     ActorRef<UnboundIdentities.Command> unbound, Executor blocking, Accounts accounts, BlobStore blobs,
@@ -71,6 +72,12 @@ public final class Control {
         this.telemetry = telemetry;
         this.unbound = unbound;
         this.blocking = blocking;
+        this.tariffs = new io.chargeplane.control.tariff.TariffResolver(system, db, blocking, clock);
+    }
+
+    /** Which tariff version prices a charger at an instant (charger, station, network). */
+    public io.chargeplane.control.tariff.TariffResolver tariffs() {
+        return tariffs;
     }
 
     public static Control start(ActorSystem<?> system, Database db, Clock clock) {
@@ -107,8 +114,10 @@ public final class Control {
         io.chargeplane.control.batch.CommandBatch.init(system, clock, (op, pileId, at, wait) ->
                 diagnostics.forTarget(op, pileId, at, wait, blocking));
         io.chargeplane.control.charger.registration.InterruptedRegistrations.resume(system, db, blocking);
+        io.chargeplane.control.tariff.TariffEntity.init(system, clock);
         if (system.settings().config().getBoolean("chargeplane.readside.enabled")) {
             ReadSide.start(system, db);
+            io.chargeplane.control.tariff.TariffSchedule.start(system, db, blocking, clock);
         }
         Accounts accounts = new Accounts(system, new TokenStore(db), PasswordHasher.from(system.settings().config()),
                 blocking, clock, AuthSettings.from(system.settings().config()));

@@ -282,6 +282,86 @@ public final class ReadQueries {
         return page(rows, limit, TagRow::idTag);
     }
 
+    /**
+     * One tariff version as lists show it; {@code status}: SCHEDULED (not yet in force at the time asked), IN_FORCE,
+     * SUPERSEDED (a later version is in force), CANCELLED.
+     */
+    public record TariffVersionRow(String scope, int number, String currency, Instant effectiveFrom,
+                                   Instant requestedFrom, String submittedBy, String publishedBy, Instant publishedAt,
+                                   Instant tookEffectAt, Instant cancelledAt, String status) {
+    }
+
+    /**
+     * Tariff versions by scope, then newest version first; {@code scope} narrows to one; {@code after} is the
+     * {@code next} of the previous page (scope and number of its last row). Status as of {@code now}.
+     */
+    public Page<TariffVersionRow> tariffVersions(String scope, int limit, String after, Instant now)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT scope, number, currency, effective_from, requested_from, "
+                + "submitted_by, published_by, published_at, took_effect_at, cancelled_at FROM tariff_version");
+        List<Object> args = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        if (scope != null) {
+            where.add("scope = ?");
+            args.add(scope);
+        }
+        if (after != null) {
+            int bar = after.lastIndexOf('|');
+            int number;
+            try {
+                number = Integer.parseInt(after.substring(bar + 1));
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("after must be the next of a previous page");
+            }
+            where.add("(scope > ? OR (scope = ? AND number < ?))");
+            args.add(after.substring(0, bar));
+            args.add(after.substring(0, bar));
+            args.add(number);
+        }
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(" ORDER BY scope, number DESC LIMIT ?");
+        args.add(limit + 1);
+        List<TariffVersionRow> rows = new ArrayList<>();
+        // the newest version of each scope in force now, to tell IN_FORCE from SUPERSEDED
+        java.util.Map<String, Integer> inForce = new java.util.HashMap<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new TariffVersionRow(rs.getString(1), rs.getInt(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(), rs.getString(6),
+                            rs.getString(7), rs.getTimestamp(8).toInstant(), instant(rs.getTimestamp(9)),
+                            instant(rs.getTimestamp(10)), null));
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT scope, MAX(number) FROM tariff_version WHERE "
+                    + "cancelled_at IS NULL AND effective_from <= ? GROUP BY scope")) {
+                q.setTimestamp(1, Timestamp.from(now));
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        inForce.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+            }
+        }
+        List<TariffVersionRow> withStatus = new ArrayList<>();
+        for (TariffVersionRow r : rows) {
+            Integer current = inForce.get(r.scope());
+            String status = r.cancelledAt() != null ? "CANCELLED" : r.effectiveFrom().isAfter(now) ? "SCHEDULED"
+                    : current != null && current == r.number() ? "IN_FORCE" : "SUPERSEDED";
+            withStatus.add(new TariffVersionRow(r.scope(), r.number(), r.currency(), r.effectiveFrom(),
+                    r.requestedFrom(), r.submittedBy(), r.publishedBy(), r.publishedAt(), r.tookEffectAt(),
+                    r.cancelledAt(), status));
+        }
+        return page(withStatus, limit, r -> r.scope() + "|" + r.number());
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
     private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, String> key) {
         if (rows.size() > limit) {
             List<T> items = rows.subList(0, limit);

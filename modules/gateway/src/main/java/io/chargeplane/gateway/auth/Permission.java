@@ -25,6 +25,8 @@ public enum Permission {
     EDIT_CHARGERS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
     /** Create, block and edit id tags. */
     EDIT_ID_TAGS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
+    /** Publish tariff versions (submitted for review, or directly with APPLY_DIRECTLY), withdraw a scheduled one. */
+    EDIT_TARIFFS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
     /** Any server-to-charger command (remote start / stop, configuration, firmware...). */
     SEND_COMMANDS(EnumSet.of(Role.ADMIN, Role.MANAGER, Role.OPERATOR)),
     /**

@@ -1,0 +1,113 @@
+package io.chargeplane.control.tariff;
+
+import io.chargeplane.control.Result;
+import io.chargeplane.control.db.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which tariff version a charger is priced with at an instant: its own scope's version in force then, else its
+ * station's, else the network's. The versions come from the tariff entities (the single writers, so a version
+ * published a moment ago counts at once); which station and charger scopes have a tariff at all is read from the
+ * read side every few seconds (and learnt at once on this node when a version is saved through it), so that asking
+ * about chargers without a tariff of their own costs no entity.
+ */
+public final class TariffResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(TariffResolver.class);
+    static final Duration SCOPES_REFRESH = Duration.ofSeconds(5);
+    private static final Duration ASK = Duration.ofSeconds(10);
+
+    /** A version found, and the scope it belongs to. */
+    public record Resolved(TariffScope scope, TariffEntity.TariffVersion version) {
+    }
+
+    private final ActorSystem<?> system;
+    private final Database db;
+    private final Executor blocking;
+    private final Clock clock;
+    private volatile Set<String> scopes;
+    private volatile Instant scopesReadAt = Instant.MIN;
+    private final Set<String> learnt = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public TariffResolver(ActorSystem<?> system, Database db, Executor blocking, Clock clock) {
+        this.system = system;
+        this.db = db;
+        this.blocking = blocking;
+        this.clock = clock;
+    }
+
+    /** A version was saved for {@code scope} through this node: ask it from now on, whatever the read side says. */
+    public void learn(TariffScope scope) {
+        learnt.add(scope.toString());
+    }
+
+    /** The version that prices charger {@code pileId} of station {@code stationId} (may be null) at {@code at}. */
+    public CompletionStage<Optional<Resolved>> inForce(String pileId, String stationId, Instant at) {
+        return knownScopes().thenCompose(known -> {
+            List<TariffScope> chain = new ArrayList<>();
+            if (pileId != null && has(known, TariffScope.charger(pileId))) {
+                chain.add(TariffScope.charger(pileId));
+            }
+            if (stationId != null && has(known, TariffScope.station(stationId))) {
+                chain.add(TariffScope.station(stationId));
+            }
+            chain.add(TariffScope.NETWORK);
+            return first(chain, 0, at);
+        });
+    }
+
+    private boolean has(Set<String> known, TariffScope scope) {
+        return known == null || known.contains(scope.toString()) || learnt.contains(scope.toString());
+    }
+
+    private CompletionStage<Optional<Resolved>> first(List<TariffScope> chain, int i, Instant at) {
+        if (i == chain.size()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        TariffScope scope = chain.get(i);
+        return ClusterSharding.get(system).entityRefFor(TariffEntity.ENTITY_KEY, scope.toString())
+                .<Result<TariffEntity.TariffVersion>>ask(r -> new TariffEntity.InForceAt(at, r), ASK)
+                .thenCompose(r -> r.isOk() ? CompletableFuture.completedFuture(Optional.of(new Resolved(scope,
+                        r.value()))) : first(chain, i + 1, at));
+    }
+
+    /** The scopes that have versions, from the read side (null when it cannot be read: then every scope is asked). */
+    private CompletionStage<Set<String>> knownScopes() {
+        Instant now = clock.instant();
+        if (scopes != null && scopesReadAt.plus(SCOPES_REFRESH).isAfter(now)) {
+            return CompletableFuture.completedFuture(scopes);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement q = c.prepareStatement("SELECT DISTINCT scope FROM tariff_version");
+                 ResultSet rs = q.executeQuery()) {
+                Set<String> found = new HashSet<>();
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+                scopes = Set.copyOf(found);
+                scopesReadAt = now;
+                return scopes;
+            } catch (java.sql.SQLException e) {
+                LOG.warn("tariff scopes could not be read; asking every scope", e);
+                return null;
+            }
+        }, blocking);
+    }
+}
