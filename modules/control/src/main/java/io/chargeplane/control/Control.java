@@ -55,7 +55,8 @@ public final class Control {
                     DeviceBindings deviceBindings, RegistrationSteps registrationSteps,
                     io.chargeplane.control.feed.EventFeed feed, io.chargeplane.control.blob.SignedLinks links,
                     io.chargeplane.control.blob.PublicLinks publicLinks,
-                    io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics) {
+                    io.chargeplane.control.diagnostics.DiagnosticsFiles diagnostics,
+                    io.chargeplane.control.tariff.TariffResolver tariffs) {
         this.feed = feed;
         this.deviceBindings = deviceBindings;
         this.registrationSteps = registrationSteps;
@@ -72,7 +73,7 @@ public final class Control {
         this.telemetry = telemetry;
         this.unbound = unbound;
         this.blocking = blocking;
-        this.tariffs = new io.chargeplane.control.tariff.TariffResolver(system, db, blocking, clock);
+        this.tariffs = tariffs;
     }
 
     /** Which tariff version prices a charger at an instant (charger, station, network). */
@@ -94,8 +95,11 @@ public final class Control {
                 PresenceWriter.create(db, blocking, java.time.Duration.ofSeconds(1),
                         org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().hostPort()),
                 "presence-writer", Props.empty());
+        io.chargeplane.control.tariff.TariffResolver tariffs =
+                new io.chargeplane.control.tariff.TariffResolver(system, db, blocking, clock);
         ControlServices services = new ControlServices(settings, clock, new TransactionIdAllocator(db, blocking), writer,
-                presence, new StationAssignments(system, java.time.Duration.ofSeconds(10)));
+                presence, new StationAssignments(system, java.time.Duration.ofSeconds(10)),
+                system.settings().config().getBoolean("chargeplane.pricing.enabled") ? tariffs : null);
         PileEntity.init(system, services);
         DeviceBindings deviceBindings = new DeviceBindings(db, blocking);
         DeviceEntity.init(system, clock, settings.deviceIdlePassivation(), deviceBindings);
@@ -123,7 +127,7 @@ public final class Control {
                 blocking, clock, AuthSettings.from(system.settings().config()));
         io.chargeplane.control.feed.EventFeed feed = io.chargeplane.control.feed.EventFeed.start(system, db, blocking, clock);
         return new Control(system, db, settings, clock, telemetry, unbound, blocking, accounts, blobs, deviceBindings,
-                registrationSteps, feed, links, publicLinks, diagnostics);
+                registrationSteps, feed, links, publicLinks, diagnostics, tariffs);
     }
 
     /** Lists, the review queue and the audit log, from the read side. */

@@ -105,6 +105,15 @@ public sealed interface PileCommand extends CborSerializable {
     record PassivateIfDisconnected() implements PileCommand {
     }
 
+    /** Look up the tariff that prices session {@code transactionId} (again, after a failure). */
+    record ResolveTariff(int transactionId) implements PileCommand {
+    }
+
+    /** The tariff of a session found ({@code tariff} null: none applied when it started), or the lookup failed. */
+    record TariffResolved(int transactionId, io.chargeplane.control.tariff.SessionTariff tariff, String failure)
+            implements PileCommand {
+    }
+
     record Stop() implements PileCommand {
     }
 

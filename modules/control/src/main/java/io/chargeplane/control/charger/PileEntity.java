@@ -129,6 +129,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             if (!state.openCommands().isEmpty()) {
                 ctx.getSelf().tell(new PileCommand.ResumeCommands());
             }
+            priceSessions(state); // open ones for their running cost, ended ones not yet priced (a crash came between)
             schedulePassivation();
         }).build();
     }
@@ -202,6 +203,11 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         } else if (command instanceof PileCommand.ReportToBatch c) {
             reportToBatch(s, c.commandId(), c.attempt());
             return Effect().noReply();
+        } else if (command instanceof PileCommand.ResolveTariff c) {
+            resolveTariff(s, c.transactionId());
+            return Effect().noReply();
+        } else if (command instanceof PileCommand.TariffResolved c) {
+            return onTariffResolved(s, c);
         } else if (command instanceof PileCommand.RetryStationLink) {
             if (s.record().live() != null && !s.record().stationLinked()) {
                 linkStations(s.record());
@@ -456,6 +462,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private void forgetEnded(PileState before, PileState after) {
+        priceSessions(after);
         if (before.sessions().isEmpty()) {
             return;
         }
@@ -931,11 +938,96 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         return answer(c, new ChargerReply.Refusal(reason, description));
     }
 
+    // ---- pricing (S13): each session with the tariff in force when it started ----------------------------
+
+    /** The tariff of each session, looked up once (after the start was answered: never in a call's path). */
+    private final Map<Integer, java.util.Optional<io.chargeplane.control.tariff.SessionTariff>> tariffOf =
+            new java.util.HashMap<>();
+    private final java.util.Set<Integer> resolving = new java.util.HashSet<>();
+
+    /** Looks up the tariff of every open session and of every ended one not yet priced, unless known or asked. */
+    private void priceSessions(PileState s) {
+        if (services.tariffs() == null) {
+            return;
+        }
+        for (ChargingSession open : s.sessions().values()) {
+            if (!tariffOf.containsKey(open.transactionId())) {
+                resolveTariff(s, open.transactionId());
+            }
+        }
+        for (ChargingSession ended : s.endedSessions()) {
+            if (ended.price() == null && ended.meterStop() != null) {
+                java.util.Optional<io.chargeplane.control.tariff.SessionTariff> known = tariffOf.get(ended.transactionId());
+                if (known == null) {
+                    resolveTariff(s, ended.transactionId());
+                } else if (known.isPresent()) {
+                    ctx.getSelf().tell(new PileCommand.TariffResolved(ended.transactionId(), known.get(), null));
+                }
+            }
+        }
+        tariffOf.keySet().removeIf(tx -> !s.sessions().containsKey(tx) && s.endedSession(tx) == null);
+    }
+
+    private void resolveTariff(PileState s, int txId) {
+        ChargingSession session = s.sessions().containsKey(txId) ? s.sessions().get(txId) : s.endedSession(txId);
+        if (session == null || !resolving.add(txId)) {
+            return;
+        }
+        String stationId = s.record().live() != null ? s.record().live().stationId() : null;
+        ctx.pipeToSelf(services.tariffs().forSession(pileId, stationId, session.startedAt()),
+                (found, failure) -> new PileCommand.TariffResolved(txId, failure == null ? found.orElse(null) : null,
+                        failure == null ? (found.isPresent() ? null : "") : String.valueOf(failure)));
+    }
+
+    /** A session's tariff: kept for its running cost; an ended session is priced and the bill journaled. */
+    private ReplyEffect<PileEvent, PileState> onTariffResolved(PileState s, PileCommand.TariffResolved c) {
+        resolving.remove(c.transactionId());
+        if (c.failure() != null && !c.failure().isEmpty()) {
+            ctx.getLog().warn("the tariff of transaction {} could not be looked up ({}); trying again in 30 s",
+                    c.transactionId(), c.failure());
+            timers.startSingleTimer("tariff:" + c.transactionId(), new PileCommand.ResolveTariff(c.transactionId()),
+                    Duration.ofSeconds(30));
+            return Effect().noReply();
+        }
+        tariffOf.put(c.transactionId(), java.util.Optional.ofNullable(c.tariff()));
+        ChargingSession ended = s.endedSession(c.transactionId());
+        if (c.tariff() == null || ended == null || ended.price() != null || ended.meterStop() == null) {
+            return Effect().noReply(); // no tariff applied when it started: nothing to bill
+        }
+        SessionPrice price;
+        try {
+            price = io.chargeplane.control.charger.rules.SessionPricing.finalBill(ended, c.tariff(), maxPowerKw(s));
+        } catch (RuntimeException e) {
+            price = new SessionPrice(c.tariff().scope(), c.tariff().version(), c.tariff().timeZone(), null,
+                    "could not be priced: " + e.getMessage());
+        }
+        return Effect().persist(new PileEvent.SessionPriced(c.transactionId(), price, ended.endedBy(),
+                services.clock().instant())).thenNoReply();
+    }
+
+    private static Double maxPowerKw(PileState s) {
+        return s.record().live() != null ? s.record().live().maxPowerKw() : null;
+    }
+
+    /** An open session with its running cost (when its tariff is known), as views show it. */
+    private ChargingSession withRunningCost(PileState s, ChargingSession open) {
+        java.util.Optional<io.chargeplane.control.tariff.SessionTariff> t = tariffOf.get(open.transactionId());
+        if (t == null || t.isEmpty()) {
+            return open;
+        }
+        try {
+            return open.priced(io.chargeplane.control.charger.rules.SessionPricing.running(open, t.get(),
+                    services.clock().instant(), maxPowerKw(s)));
+        } catch (RuntimeException e) {
+            return open;
+        }
+    }
+
     private PileView view(PileState s) {
         Map<Integer, List<PileView.LatestReading>> meter = latest.view();
         List<ChargingSession> active = new ArrayList<>();
         for (ChargingSession open : s.sessions().values()) {
-            active.add(live.withLive(open));
+            active.add(withRunningCost(s, live.withLive(open)));
         }
         return new PileView(pileId, s.chargerNumber(), s.identity(), session != null, lastSeen, remoteAddress,
                 s.boot(), s.connectors().values(), active, s.endedSessions(), meter, s.alerts(), s.unknownStops(),

@@ -42,6 +42,13 @@ public sealed interface PileEvent extends CborSerializable {
                         String endedBy, Instant receivedAt) implements PileEvent {
     }
 
+    /**
+     * An ended session's cost, with the tariff version in force when it started. A second one for the same session
+     * (its figures corrected by a late stop, or an operator's re-rating) supersedes the first: nothing is edited.
+     */
+    record SessionPriced(int transactionId, SessionPrice price, String cause, Instant at) implements PileEvent {
+    }
+
     /** A StopTransaction for a transaction this server never started: answered normally, kept for operators. */
     record UnknownStopRecorded(int transactionId, long meterStop, Instant stoppedAt, String reason, String idTag,
                                Instant receivedAt) implements PileEvent {

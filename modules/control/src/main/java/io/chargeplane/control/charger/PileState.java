@@ -104,7 +104,7 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                 return this;
             }
             Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
-            m.put(e.transactionId(), s.withReading(e.meterWh(), e.readAt()));
+            m.put(e.transactionId(), s.withBillingReading(e.meterWh(), e.readAt()));
             return withSessions(m, endedSessions, put(lastRegisterWh, s.connectorId(), e.meterWh()));
         } else if (event instanceof PileEvent.SessionEnded e) {
             ChargingSession open = sessions.get(e.transactionId());
@@ -119,6 +119,14 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
             done.removeIf(s -> s.transactionId() == e.transactionId());
             done.add(ended);
             return withSessions(m, last(done, KEEP_ENDED), put(lastRegisterWh, base.connectorId(), e.meterStop()));
+        } else if (event instanceof PileEvent.SessionPriced e) {
+            ChargingSession ended = endedSession(e.transactionId());
+            if (ended == null) {
+                return this; // no longer among the sessions kept: the orders keep its price
+            }
+            List<ChargingSession> done = new ArrayList<>(endedSessions);
+            done.replaceAll(x -> x.transactionId() == e.transactionId() ? x.priced(e.price()) : x);
+            return withSessions(sessions, done, lastRegisterWh);
         } else if (event instanceof PileEvent.UnknownStopRecorded e) {
             List<PileEvent.UnknownStopRecorded> u = new ArrayList<>(unknownStops);
             u.add(e);

@@ -87,6 +87,28 @@ public final class TariffResolver {
                         r.value()))) : first(chain, i + 1, at));
     }
 
+    /**
+     * What prices a session of charger {@code pileId} at station {@code stationId} that started at {@code startedAt}:
+     * the version then in force and the station's time zone (UTC when the station has none); empty when no tariff
+     * applied then.
+     */
+    public CompletionStage<Optional<SessionTariff>> forSession(String pileId, String stationId, Instant startedAt) {
+        CompletionStage<String> zone = stationId == null ? CompletableFuture.completedFuture("UTC")
+                : ClusterSharding.get(system).entityRefFor(io.chargeplane.control.station.StationEntity.ENTITY_KEY,
+                                stationId)
+                        .<Result<io.chargeplane.control.station.StationEntity.StationView>>ask(
+                                io.chargeplane.control.station.StationEntity.Get::new, ASK)
+                        .thenApply(r -> {
+                            if (!r.isOk()) {
+                                return "UTC";
+                            }
+                            var d = r.value().live() != null ? r.value().live() : r.value().draft();
+                            return d == null || d.timeZone() == null ? "UTC" : d.timeZone();
+                        });
+        return zone.thenCombine(inForce(pileId, stationId, startedAt), (z, found) -> found.map(f ->
+                new SessionTariff(f.scope().toString(), f.version().number(), f.version().tariff(), z)));
+    }
+
     /** The scopes that have versions, from the read side (null when it cannot be read: then every scope is asked). */
     private CompletionStage<Set<String>> knownScopes() {
         Instant now = clock.instant();

@@ -63,7 +63,8 @@ class PileEntityTest {
         var writer = new TelemetryWriter(new TelemetryStore(DB), blocking, 100, 1, nanos -> { });
         var presence = KIT.spawn(io.chargeplane.control.presence.PresenceWriter.create(DB, blocking, java.time.Duration.ofSeconds(1), "pile-entity-test"));
         var services = new ControlServices(SETTINGS, Clock.systemUTC(), new TransactionIdAllocator(DB, blocking), writer,
-                presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)));
+                presence, new io.chargeplane.control.station.StationAssignments(KIT.system(), java.time.Duration.ofSeconds(10)),
+                null);
         shard = KIT.createTestProbe();
         pileId = "pile-" + UUID.randomUUID();
         kit = EventSourcedBehaviorTestKit.create(KIT.system(), PileEntity.create(pileId, shard.getRef(), services));

@@ -25,15 +25,17 @@ public record ChargerLive(String pileId, String chargerNumber, String identity, 
 
     /**
      * A charging session, open or ended; energy in Wh. {@code suspectStartRegisterWh}: the register a start reading
-     * of 0 came after, from which the energy is counted unless the stop is below it.
+     * of 0 came after, from which the energy is counted unless the stop is below it. {@code cost}: the running cost
+     * of an open session (up to its live register), the bill of an ended one; absent when no tariff applies.
      */
     public record Session(int transactionId, int connectorId, String idTag, String authorization, long meterStart,
                           Instant startedAt, Long lastMeterWh, Instant lastMeterAt, Long meterStop, Instant stoppedAt,
-                          String stopReason, Long energyWh, String endedBy, Long suspectStartRegisterWh) {
+                          String stopReason, Long energyWh, String endedBy, Long suspectStartRegisterWh,
+                          io.chargeplane.control.charger.SessionPrice cost) {
         static Session of(ChargingSession s) {
             return new Session(s.transactionId(), s.connectorId(), s.idTag(), s.authorization(), s.meterStart(),
                     s.startedAt(), s.lastMeterWh(), s.lastMeterAt(), s.meterStop(), s.stoppedAt(), s.stopReason(),
-                    s.energyWh(), s.endedBy(), s.suspectStartRegisterWh());
+                    s.energyWh(), s.endedBy(), s.suspectStartRegisterWh(), s.price());
         }
 
         static List<Session> all(Collection<ChargingSession> sessions) {

@@ -45,6 +45,9 @@ class ApiShapeTest {
         com.fasterxml.jackson.databind.node.ObjectNode viewJson = Json.MAPPER.valueToTree(view);
         viewJson.withArray("pendingCommands").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("operation"));
         viewJson.withArray("recentCommands").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("operation"));
+        // a session's billing readings are the pile's (what its cost is computed from); the API shows the cost
+        viewJson.withArray("activeSessions").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("readings"));
+        viewJson.withArray("endedSessions").forEach(c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c).remove("readings"));
         assertEquals(viewJson, Json.MAPPER.valueToTree(ChargerLive.of(view)));
         var doneJson = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(done);
         doneJson.remove("operation");
