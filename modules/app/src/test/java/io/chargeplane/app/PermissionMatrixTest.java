@@ -100,7 +100,7 @@ class PermissionMatrixTest {
         for (Endpoint e : endpoints) {
             String path = e.path().replace("{pileId}", "no-such-pile").replace("{idTag}", "NOSUCHTAG")
                     .replace("{username}", "nobody-here").replace("{stationId}", "no-such-station")
-                    .replace("{photoId}", "0".repeat(64)).replace("{commandId}", "no-such-command").replace("{batchId}", "no-such-batch").replace("{token}", "no-such-token").replace("{fileName}", "f.bin").replace("{diagnosticsId}", "no-such-file").replace("{scope}", "station:no-such-station");
+                    .replace("{photoId}", "0".repeat(64)).replace("{commandId}", "no-such-command").replace("{batchId}", "no-such-batch").replace("{token}", "no-such-token").replace("{fileName}", "f.bin").replace("{diagnosticsId}", "no-such-file").replace("{scope}", "station:no-such-station").replace("{transactionId}", "1");
             String body = e.method().equals("GET") ? null : "{}";
             Set<Role> granted = doc.get(e.permission().name());
             if (e.permission() != Permission.PUBLIC) {

@@ -2,6 +2,7 @@ package io.chargeplane.app;
 
 import static io.chargeplane.app.StationReviewTest.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chargeplane.ocpp.v16.DataTypes;
@@ -94,6 +95,36 @@ class SessionPricingTest {
             assertEquals(0, new BigDecimal("12.00").compareTo(bill.get("service").decimalValue()), bill.toString());
             assertEquals(0, new BigDecimal("22.90").compareTo(bill.get("total").decimalValue()), bill.toString());
             assertEquals("CNY", bill.get("currency").asText());
+
+            // the charging order: listed with filters, a receipt with electricity and service apart, CSV
+            JsonNode orders = eventually(() -> reader.ok(reader.get("/api/orders?stationId=SH-1&status=ENDED")),
+                    o -> o.get("items").size() == 1 && o.get("items").get(0).has("total"));
+            JsonNode order = orders.get("items").get(0);
+            assertEquals("SH-P1", order.get("pileId").asText());
+            assertEquals("TAG-1", order.get("idTag").asText());
+            assertEquals(15_000, order.get("energyWh").asLong());
+            assertEquals(3600, order.get("durationSeconds").asLong());
+            assertEquals(1, order.get("tariffVersion").asInt());
+            assertEquals(0, new BigDecimal("22.90").compareTo(order.get("total").decimalValue()));
+            assertEquals(0, reader.ok(reader.get("/api/orders?idTag=OTHER")).get("items").size());
+            assertEquals(0, reader.ok(reader.get("/api/orders?from=" + t0.plusSeconds(1))).get("items").size());
+            assertEquals("status", reader.get("/api/orders?status=LOST").body().get("field").asText());
+            JsonNode receipt = reader.ok(reader.get("/api/orders/SH-P1/" + order.get("transactionId").asInt()
+                    + "/receipt"));
+            java.util.Map<String, BigDecimal> byKind = new java.util.TreeMap<>();
+            for (JsonNode line : receipt.get("lines")) {
+                byKind.merge(line.get("kind").asText(), line.get("amount").decimalValue(), BigDecimal::add);
+            }
+            assertEquals(0, new BigDecimal("10.90").compareTo(byKind.get("ELECTRICITY")), byKind.toString());
+            assertEquals(0, new BigDecimal("12.00").compareTo(byKind.get("SERVICE_ENERGY")), byKind.toString());
+            java.net.http.HttpResponse<String> csv = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port()
+                            + "/api/orders.csv?pileId=SH-P1")).header("Authorization", "Bearer " + reader.token())
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, csv.statusCode());
+            String[] lines = csv.body().split("\r\n");
+            assertEquals(2, lines.length, csv.body());
+            assertTrue(lines[1].startsWith("SH-P1,") && lines[1].contains(",22.90,"), lines[1]);
         }
     }
 

@@ -277,8 +277,13 @@ public final class Bench {
     private void load(String db, String name, String figure, String goal, int chargers, int warmupSeconds,
                       Map<String, String> extra) throws Exception {
         String warmup = opts.getOrDefault("warmup", String.valueOf(warmupSeconds));
+        // tariff=true: a network tariff (two periods, two tiers) prices every session, one more event each
+        boolean tariff = Boolean.parseBoolean(opts.getOrDefault("tariff", "false"));
         try (Server server = startServer(db, name)) {
             provision(server, "LOAD-", chargers);
+            if (tariff) {
+                publishTariff(server);
+            }
             long journal0 = server.journalRows();
             long telemetry0 = server.telemetrySamples();
             Map<String, String> args = new LinkedHashMap<>(extra);
@@ -286,13 +291,17 @@ public final class Bench {
                     "duration", opts.getOrDefault("duration", "30"), "warmup", warmup));
             Measured measured = runMeasured(name, server.ocpp(), args);
             JsonNode r = measured.result();
+            if (tariff) {
+                Thread.sleep(3000); // a bill is journaled just after its session's end was answered
+            }
             long journal = server.journalRows() - journal0 - 2L * chargers; // a first boot: pile boot info + device serial
             long telemetry = server.telemetrySamples() - telemetry0;
             Map<String, String> stubArgs = new LinkedHashMap<>(args);
             stubArgs.put("local", "127.0.0.3");
             JsonNode c = ceiling(stubArgs);
             boolean sessions = "sessions".equals(extra.get("scenario"));
-            long expectedJournal = sessions ? 2 * r.get("sessions").asLong() : r.get("statusChanges").asLong();
+            long expectedJournal = sessions ? (tariff ? 3 : 2) * r.get("sessions").asLong()
+                    : r.get("statusChanges").asLong();
             boolean rowsOk = journal == expectedJournal && telemetry == r.get("samples").asLong();
             boolean clean = r.get("callErrors").asLong() == 0 && r.get("timeouts").asLong() == 0;
             String result = sessions
@@ -653,6 +662,21 @@ public final class Bench {
                             + " journal rows (per charger: its saga begun and ended, number claim, pile, device claim,"
                             + " device attached, the station's assignment and the pile's link to it)",
                     String.join(", ", files) + ", " + fmt(seconds) + " s in all"));
+        }
+    }
+
+    /** A network tariff for the whole run: day and night periods, tiers from 0 and 20 kWh, a service fee. */
+    private static void publishTariff(Server server) throws Exception {
+        String body = "{\"mode\":\"direct\",\"tariff\":{\"currency\":\"CNY\",\"tierStartsKwh\":[0,20],"
+                + "\"periods\":[{\"name\":\"valley\",\"energyPerKwh\":[0.30,0.28],\"servicePerKwh\":0.6},"
+                + "{\"name\":\"peak\",\"energyPerKwh\":[1.00,0.95],\"servicePerKwh\":0.8}],"
+                + "\"weekdays\":[{\"from\":\"00:00\",\"period\":\"valley\"},{\"from\":\"08:00\",\"period\":\"peak\"},"
+                + "{\"from\":\"22:00\",\"period\":\"valley\"}]}}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.http() + "/api/tariffs/network"))
+                .header("Authorization", "Bearer " + login(server)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("tariff refused: " + r.statusCode() + " " + r.body());
         }
     }
 
@@ -1120,6 +1144,9 @@ public final class Bench {
                 "CHARGEPLANE_DB_JOURNAL_POOL", "16", "CHARGEPLANE_DB_APP_POOL", "8"));
         if (opts.containsKey("readside")) { // readside=false: measure without the projections
             env.put("CHARGEPLANE_READSIDE", opts.get("readside"));
+        }
+        if (opts.containsKey("pricing")) { // pricing=false: measure without sessions being priced
+            env.put("CHARGEPLANE_PRICING", opts.get("pricing"));
         }
         // the throughput collector, as docs/operations.md advises for a small node: with G1 its concurrent refinement
         // and GC threads took a quarter of the server's CPU under 10,000 chargers sending once a second

@@ -49,6 +49,7 @@ public final class Edges extends AllDirectives {
         endpoints.addAll(new AuthRoutes(control.accounts()).endpoints());
         endpoints.addAll(new StationRoutes(control).endpoints());
         endpoints.addAll(new io.chargeplane.gateway.tariff.TariffRoutes(control).endpoints());
+        endpoints.addAll(new io.chargeplane.gateway.order.OrderRoutes(control).endpoints());
         endpoints.addAll(new ChargerRoutes(control).endpoints());
         endpoints.addAll(new PhotoRoutes(control).endpoints());
         endpoints.addAll(new ReviewRoutes(control).endpoints());

@@ -54,6 +54,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     public static final EntityTypeKey<PileCommand> ENTITY_KEY = EntityTypeKey.create(PileCommand.class, "Pile");
     private static final String PASSIVATE_TIMER = "passivate";
     static final java.util.Set<String> CHARGER_TAG = java.util.Set.of("charger");
+    /** A session's start, end and bill feed the charging orders (readside/OrderProjection). */
+    public static final String ORDER_TAG = "order";
+    private static final java.util.Set<String> ORDER_TAGS = java.util.Set.of(ORDER_TAG);
 
     public static void init(ActorSystem<?> system, ControlServices services) {
         ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
@@ -224,7 +227,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 || event instanceof PileEvent.ChargerDraftSaved || event instanceof PileEvent.ChargerChangeSubmitted
                 || event instanceof PileEvent.ChargerChangeApplied || event instanceof PileEvent.ChargerChangeRejected
                 || event instanceof PileEvent.CommandAccepted
-                ? CHARGER_TAG : java.util.Set.of();
+                ? CHARGER_TAG
+                : event instanceof PileEvent.SessionStarted || event instanceof PileEvent.SessionEnded
+                        || event instanceof PileEvent.SessionPriced ? ORDER_TAGS : java.util.Set.of();
     }
 
     // ---- the charger's registration (S5-S8): reviewed like stations ------------------------------------

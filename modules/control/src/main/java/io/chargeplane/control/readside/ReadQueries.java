@@ -358,6 +358,114 @@ public final class ReadQueries {
         return page(withStatus, limit, r -> r.scope() + "|" + r.number());
     }
 
+    /** One charging order as lists, the CSV export and receipts show it; money in the tariff's currency. */
+    public record OrderRow(String pileId, int transactionId, String stationId, int connectorId, String idTag,
+                           String status, Instant startedAt, Instant stoppedAt, long meterStart, Long meterStop,
+                           Long energyWh, String stopReason, String endedBy, String tariffScope, Integer tariffVersion,
+                           String currency, java.math.BigDecimal electricity, java.math.BigDecimal service,
+                           java.math.BigDecimal idle, java.math.BigDecimal total, String flags, int ratedCount,
+                           String billJson) {
+    }
+
+    /** Filters of the orders list; null: any. {@code from} / {@code to}: the start time, from inclusive, to not. */
+    public record OrderFilter(String stationId, String pileId, String idTag, Instant from, Instant to, String status) {
+    }
+
+    private static final String ORDER_COLUMNS = "pile_id, transaction_id, station_id, connector_id, id_tag, status, "
+            + "started_at, stopped_at, meter_start, meter_stop, energy_wh, stop_reason, ended_by, tariff_scope, "
+            + "tariff_version, currency, electricity, service, idle, total, flags, rated_count, bill_json";
+
+    /**
+     * Orders newest first; {@code after} is the {@code next} of the previous page (start time, pile and transaction
+     * of its last row).
+     */
+    public Page<OrderRow> orders(OrderFilter f, int limit, String after) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + ORDER_COLUMNS + " FROM charging_order");
+        List<Object> args = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        if (f.stationId() != null) {
+            where.add("station_id = ?");
+            args.add(f.stationId());
+        }
+        if (f.pileId() != null) {
+            where.add("pile_id = ?");
+            args.add(f.pileId());
+        }
+        if (f.idTag() != null) {
+            where.add("id_tag = ?");
+            args.add(f.idTag());
+        }
+        if (f.from() != null) {
+            where.add("started_at >= ?");
+            args.add(f.from());
+        }
+        if (f.to() != null) {
+            where.add("started_at < ?");
+            args.add(f.to());
+        }
+        if (f.status() != null) {
+            where.add("status = ?");
+            args.add(f.status());
+        }
+        if (after != null) {
+            String[] p = after.split("\\|");
+            if (p.length != 3) {
+                throw new IllegalArgumentException("after must be the next of a previous page");
+            }
+            Instant at = Instant.parse(p[0]);
+            int tx = Integer.parseInt(p[2]);
+            where.add("(started_at < ? OR (started_at = ? AND (pile_id < ? OR (pile_id = ? AND transaction_id < ?))))");
+            args.addAll(List.of(at, at, p[1], p[1], tx));
+        }
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(" ORDER BY started_at DESC, pile_id DESC, transaction_id DESC LIMIT ?");
+        args.add(limit + 1);
+        List<OrderRow> rows = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(order(rs));
+                }
+            }
+        }
+        return page(rows, limit, r -> r.startedAt() + "|" + r.pileId() + "|" + r.transactionId());
+    }
+
+    /** One order, or null. */
+    public OrderRow order(String pileId, int transactionId) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement("SELECT "
+                + ORDER_COLUMNS + " FROM charging_order WHERE pile_id = ? AND transaction_id = ?")) {
+            s.setString(1, pileId);
+            s.setInt(2, transactionId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? order(rs) : null;
+            }
+        }
+    }
+
+    private static OrderRow order(ResultSet rs) throws SQLException {
+        String currency = rs.getString(16);
+        return new OrderRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                rs.getString(6), rs.getTimestamp(7).toInstant(), instant(rs.getTimestamp(8)), rs.getLong(9),
+                (Long) rs.getObject(10, Long.class), (Long) rs.getObject(11, Long.class), rs.getString(12),
+                rs.getString(13), rs.getString(14), (Integer) rs.getObject(15, Integer.class), currency,
+                money(rs.getBigDecimal(17), currency), money(rs.getBigDecimal(18), currency),
+                money(rs.getBigDecimal(19), currency), money(rs.getBigDecimal(20), currency),
+                rs.getString(21), rs.getInt(22), rs.getString(23));
+    }
+
+    /** An amount in its currency's minor unit, as the bill rounded it (the column keeps four places). */
+    private static java.math.BigDecimal money(java.math.BigDecimal amount, String currency) {
+        if (amount == null || currency == null) {
+            return amount;
+        }
+        return amount.setScale(Math.max(java.util.Currency.getInstance(currency).getDefaultFractionDigits(), 0),
+                java.math.RoundingMode.HALF_UP);
+    }
+
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }

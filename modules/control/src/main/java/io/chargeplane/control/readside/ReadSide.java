@@ -35,6 +35,7 @@ public final class ReadSide {
         run(system, "account-projection", () -> projection(system, db, "accounts", AccountProjection.TAG, AccountProjection::new));
         run(system, "id-tag-projection", () -> projection(system, db, "id-tags", IdTagProjection.TAG, IdTagProjection::new));
         run(system, "batch-projection", () -> projection(system, db, "batches", BatchProjection.TAG, BatchProjection::new));
+        run(system, "order-projection", () -> projection(system, db, "orders", OrderProjection.TAG, OrderProjection::new));
         run(system, "tariff-projection", () -> projection(system, db, "tariffs", TariffProjection.TAG, TariffProjection::new));
     }
 
