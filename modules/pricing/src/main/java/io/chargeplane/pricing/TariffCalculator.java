@@ -116,28 +116,38 @@ public final class TariffCalculator {
         Map<String, Bucket> buckets = new LinkedHashMap<>();
         BigDecimal deliveredWh = BigDecimal.ZERO;
         List<Reading> r = session.readings();
+        Reading a = r.get(0); // the last good reading
+        Reading low = null; // a reading below it, not yet known to be a placeholder or a reset register
         for (int i = 1; i < r.size(); i++) {
-            Reading a = r.get(i - 1);
             Reading b = r.get(i);
-            long rise = b.wh() - a.wh();
-            if (rise < 0) {
+            Reading from;
+            if (b.wh() >= a.wh()) {
+                from = a; // also after a fall: the low reading was a placeholder (an offline 0), not a new base
+            } else if (low != null && b.wh() > low.wh()) {
+                from = low; // rising again below the last good reading: the register was reset; count from it
+            } else {
                 flags.add("the energy register went back from " + a.wh() + " Wh to " + b.wh() + " Wh at " + b.at());
+                low = b;
                 continue;
             }
+            low = null;
+            a = b;
+            long rise = b.wh() - from.wh();
             if (rise == 0) {
                 continue;
             }
-            Duration span = Duration.between(a.at(), b.at());
+            Duration span = Duration.between(from.at(), b.at());
             if (session.maxPowerKw() != null && BigDecimal.valueOf(rise).multiply(NANOS_PER_HOUR).compareTo(
                     session.maxPowerKw().multiply(THOUSAND).multiply(POWER_TOLERANCE)
                             .multiply(BigDecimal.valueOf(span.toNanos()))) > 0) {
-                flags.add(rise + " Wh between " + a.at() + " and " + b.at() + " is more than the charger's "
+                flags.add(rise + " Wh between " + from.at() + " and " + b.at() + " is more than the charger's "
                         + session.maxPowerKw() + " kW can deliver");
             }
+            java.time.ZonedDateTime local = from.at().atZone(zone);
             List<TimeOfUse.Piece> pieces = span.isZero()
-                    ? List.of(new TimeOfUse.Piece(a.at(), b.at(),
-                    tariff.planFor(a.at().atZone(zone).toLocalDate()).periodAt(a.at().atZone(zone).toLocalTime())))
-                    : TimeOfUse.split(tariff, zone, a.at(), b.at());
+                    ? List.of(new TimeOfUse.Piece(from.at(), b.at(),
+                    tariff.planFor(local.toLocalDate()).periodAt(local.toLocalTime())))
+                    : TimeOfUse.split(tariff, zone, from.at(), b.at());
             BigDecimal left = BigDecimal.valueOf(rise);
             BigDecimal spanNanos = BigDecimal.valueOf(span.toNanos());
             for (int k = 0; k < pieces.size(); k++) {

@@ -135,4 +135,17 @@ class TariffCalculatorTest {
         assertEquals(new BigDecimal("8.40"), TariffCalculator.price(chinese(), SHANGHAI, running).total(),
                 "6 kWh flat: 3.60 + 4.80 service");
     }
+
+    @Test
+    void anOfflinePlaceholderOfZeroInTheMiddleBillsOnlyWhatWasDelivered() {
+        // a charger that lost its meter link sent 0 Wh for a while (another back office billed 910 kWh for 0.083)
+        Bill bill = TariffCalculator.price(Tariff.flat("EUR", "0.40", "0"), BERLIN, SessionReadings.of(null,
+                new Reading(Instant.parse("2026-12-07T10:00:00Z"), 910_000),
+                new Reading(Instant.parse("2026-12-07T10:05:00Z"), 0),
+                new Reading(Instant.parse("2026-12-07T10:07:00Z"), 0),
+                new Reading(Instant.parse("2026-12-07T10:10:00Z"), 910_083)));
+        assertEquals(0, new BigDecimal("0.083").compareTo(bill.energyKwh()), bill.toString());
+        assertEquals(new BigDecimal("0.03"), bill.total());
+        assertEquals(2, bill.flags().size(), "and each 0 is flagged for operators: " + bill.flags());
+    }
 }

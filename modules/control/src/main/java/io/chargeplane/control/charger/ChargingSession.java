@@ -12,7 +12,8 @@ import java.util.List;
 public record ChargingSession(int transactionId, int connectorId, String idTag, String authorization,
                               long meterStart, Instant startedAt, Long lastMeterWh, Instant lastMeterAt,
                               Long meterStop, Instant stoppedAt, String stopReason, Long energyWh, String endedBy,
-                              Long suspectStartRegisterWh, List<Reading> readings, SessionPrice price) {
+                              Long suspectStartRegisterWh, List<Reading> readings, SessionPrice price,
+                              Instant billedFrom) {
     /**
      * Billing readings a session keeps at most: past it every other one in the middle goes (a checkpoint a minute
      * for 8 hours would be 480), so a long session bills at a coarser grain instead of growing without end.
@@ -21,13 +22,14 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
 
     public ChargingSession {
         readings = readings == null ? List.of() : readings; // sessions from before billing readings were kept
+        billedFrom = billedFrom == null ? startedAt : billedFrom;
     }
 
     public ChargingSession(int transactionId, int connectorId, String idTag, String authorization, long meterStart,
                            Instant startedAt, Long lastMeterWh, Instant lastMeterAt, Long meterStop, Instant stoppedAt,
                            String stopReason, Long energyWh, String endedBy, Long suspectStartRegisterWh) {
         this(transactionId, connectorId, idTag, authorization, meterStart, startedAt, lastMeterWh, lastMeterAt,
-                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, List.of(), null);
+                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, List.of(), null, null);
     }
 
     /**
@@ -37,9 +39,9 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
      */
     public List<Reading> billingReadings(Reading last) {
         List<Reading> out = new ArrayList<>(readings.size() + 2);
-        out.add(new Reading(startedAt, baselineWh()));
+        out.add(new Reading(billedFrom, baselineWh()));
         for (Reading r : readings) {
-            if (r.at().isAfter(startedAt)) {
+            if (r.at().isAfter(billedFrom)) {
                 out.add(r);
             }
         }
@@ -69,13 +71,14 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
             more = thinned;
         }
         return new ChargingSession(transactionId, connectorId, idTag, authorization, meterStart, startedAt, wh, at,
-                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, List.copyOf(more), price);
+                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, List.copyOf(more), price,
+                billedFrom);
     }
 
     public ChargingSession priced(SessionPrice p) {
         return new ChargingSession(transactionId, connectorId, idTag, authorization, meterStart, startedAt,
                 lastMeterWh, lastMeterAt, meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh,
-                readings, p);
+                readings, p, billedFrom);
     }
 
     /** A register that went backwards: the session counts 0 Wh, and operators should look at the meter. */
@@ -117,11 +120,13 @@ public record ChargingSession(int transactionId, int connectorId, String idTag, 
 
     public ChargingSession withReading(long wh, Instant at) {
         return new ChargingSession(transactionId, connectorId, idTag, authorization, meterStart, startedAt, wh, at,
-                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, readings, price);
+                meterStop, stoppedAt, stopReason, energyWh, endedBy, suspectStartRegisterWh, readings, price,
+                billedFrom);
     }
 
     public ChargingSession ended(long stop, Instant at, String reason, long energy, String by) {
         return new ChargingSession(transactionId, connectorId, idTag, authorization, meterStart, startedAt,
-                lastMeterWh, lastMeterAt, stop, at, reason, energy, by, suspectStartRegisterWh, readings, null);
+                lastMeterWh, lastMeterAt, stop, at, reason, energy, by, suspectStartRegisterWh, readings, null,
+                billedFrom);
     }
 }

@@ -979,7 +979,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
             return;
         }
         String stationId = s.record().live() != null ? s.record().live().stationId() : null;
-        ctx.pipeToSelf(services.tariffs().forSession(pileId, stationId, session.startedAt()),
+        ctx.pipeToSelf(services.tariffs().forSession(pileId, stationId, session.billedFrom()),
                 (found, failure) -> new PileCommand.TariffResolved(txId, failure == null ? found.orElse(null) : null,
                         failure == null ? (found.isPresent() ? null : "") : String.valueOf(failure)));
     }

@@ -25,8 +25,18 @@ public sealed interface PileEvent extends CborSerializable {
             implements PileEvent {
     }
 
+    /**
+     * {@code billedFrom}: the time the session is priced from: the charger's start time, or the time of receipt when
+     * the charger's clock was ahead of it (null in events from before it was recorded: the start time).
+     */
     record SessionStarted(int transactionId, int connectorId, String idTag, String authorization, long meterStart,
-                          Instant startedAt, Instant receivedAt, Integer reservationId) implements PileEvent {
+                          Instant startedAt, Instant receivedAt, Integer reservationId, Instant billedFrom)
+            implements PileEvent {
+        public SessionStarted(int transactionId, int connectorId, String idTag, String authorization, long meterStart,
+                              Instant startedAt, Instant receivedAt, Integer reservationId) {
+            this(transactionId, connectorId, idTag, authorization, meterStart, startedAt, receivedAt, reservationId,
+                    null);
+        }
     }
 
     /** The latest energy register of an open session, persisted now and then so a crash does not lose it. */

@@ -94,7 +94,8 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
             Long previous = lastRegisterWh.get(e.connectorId());
             Long suspect = e.meterStart() == 0 && previous != null && previous > 0 ? previous : null;
             ChargingSession s = new ChargingSession(e.transactionId(), e.connectorId(), e.idTag(), e.authorization(),
-                    e.meterStart(), e.startedAt(), null, null, null, null, null, null, null, suspect);
+                    e.meterStart(), e.startedAt(), null, null, null, null, null, null, null, suspect, List.of(), null,
+                    e.billedFrom());
             Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
             m.put(e.transactionId(), s);
             return withSessions(m, endedSessions, put(lastRegisterWh, e.connectorId(), e.meterStart()));

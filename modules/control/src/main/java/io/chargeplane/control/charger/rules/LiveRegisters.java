@@ -63,6 +63,45 @@ public final class LiveRegisters {
         return new PileEvent.SessionEnergyCheckpoint(transactionId, live[0], Instant.ofEpochMilli(live[1]));
     }
 
+    /**
+     * Checkpoints for the energy readings of one message that span more than an interval (a charger's backlog after
+     * it was offline, hours of readings in one MeterValues): each reading an interval or more after the last one
+     * kept, and the newest, at their own times, so that they are priced in the periods they were taken in. Empty for
+     * a message with one reading (the usual case: {@link #checkpointDue} then).
+     */
+    public java.util.List<PileEvent.SessionEnergyCheckpoint> backlog(int transactionId,
+                                                                     java.util.List<MeterSample> samples,
+                                                                     Instant receivedAt) {
+        java.util.List<long[]> energy = new java.util.ArrayList<>(); // {Wh, epochMilli}
+        for (MeterSample sample : samples) {
+            Long wh = MeterReadings.energyRegisterWh(sample);
+            if (wh != null) {
+                energy.add(new long[] {wh, MeterReadings.orderingTime(sample, skewTolerance).toEpochMilli()});
+            }
+        }
+        if (energy.size() < 2) {
+            return java.util.List.of();
+        }
+        energy.sort(java.util.Comparator.comparingLong(e -> e[1]));
+        long first = energy.get(0)[1];
+        long last = energy.get(energy.size() - 1)[1];
+        long interval = checkpointInterval.toMillis();
+        if (last - first <= interval) {
+            return java.util.List.of();
+        }
+        java.util.List<PileEvent.SessionEnergyCheckpoint> out = new java.util.ArrayList<>();
+        long kept = Long.MIN_VALUE;
+        for (int i = 0; i < energy.size(); i++) {
+            long[] e = energy.get(i);
+            if (i == energy.size() - 1 || kept == Long.MIN_VALUE || e[1] - kept >= interval) {
+                out.add(new PileEvent.SessionEnergyCheckpoint(transactionId, e[0], Instant.ofEpochMilli(e[1])));
+                kept = e[1];
+            }
+        }
+        lastCheckpoint.put(transactionId, receivedAt);
+        return out;
+    }
+
     /** The reading a server-side close bills up to: the live register, or the session's last checkpoint. */
     public long lastKnownWh(ChargingSession open) {
         long[] live = register.get(open.transactionId());

@@ -89,8 +89,10 @@ public final class SessionRules {
         if (stale != null) {
             events.addAll(closeByServer(stale, "Superseded", "SUPERSEDED", live.lastKnownWh(stale), receivedAt));
         }
+        // a charger whose clock is ahead is priced from when its start arrived, not from a time yet to come
+        Instant billedFrom = st.startedAt().isAfter(receivedAt.plus(clockSkewTolerance)) ? receivedAt : st.startedAt();
         events.add(new PileEvent.SessionStarted(txId, st.connectorId(), st.idTag(), authorization.status().label(),
-                st.meterStartWh(), st.startedAt(), receivedAt, st.reservationId()));
+                st.meterStartWh(), st.startedAt(), receivedAt, st.reservationId(), billedFrom));
         Long previous = s.lastRegisterWh().get(st.connectorId());
         if (st.meterStartWh() == 0 && previous != null && previous > 0) {
             events.add(new PileEvent.AlertRaised("START_READING_ZERO", "meterStart 0 after a register of "
@@ -169,9 +171,14 @@ public final class SessionRules {
             }
         }
         if (open) {
-            PileEvent.SessionEnergyCheckpoint due = live.checkpointDue(tx, receivedAt);
-            if (due != null) {
-                events.add(due);
+            List<PileEvent.SessionEnergyCheckpoint> backlog = live.backlog(tx, mv.readings(), receivedAt);
+            if (!backlog.isEmpty()) {
+                events.addAll(backlog);
+            } else {
+                PileEvent.SessionEnergyCheckpoint due = live.checkpointDue(tx, receivedAt);
+                if (due != null) {
+                    events.add(due);
+                }
             }
         }
         tolerated(events, tolerated, tx, receivedAt);

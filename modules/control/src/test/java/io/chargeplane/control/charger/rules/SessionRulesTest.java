@@ -179,4 +179,37 @@ class SessionRulesTest {
         assertEquals("TIMESTAMP_WITHOUT_OFFSET", alert.kind());
         assertSame(8, alert.transactionId());
     }
+
+    @Test
+    void hoursOfOfflineReadingsInOneMessageAreCheckpointedAtTheirOwnTimes() {
+        // a charger back after three hours sends its readings every 10 minutes in one MeterValues
+        PileState s = pile(started(7, 1, 0));
+        live.started(7, T0);
+        List<MeterSample> backlog = new java.util.ArrayList<>();
+        for (int k = 1; k <= 18; k++) {
+            backlog.add(energy(7, T0.plus(Duration.ofMinutes(10L * k)), 1_000.0 * k));
+        }
+        Instant received = T0.plus(Duration.ofHours(3));
+        List<PileEvent> events = rules.meter(s, new ChargerReport.MeterReported(1, 7, backlog), List.of(), live,
+                received);
+        List<PileEvent.SessionEnergyCheckpoint> kept = ofType(events, PileEvent.SessionEnergyCheckpoint.class);
+        assertEquals(18, kept.size(), "each reading is an interval (1 minute) or more after the one before");
+        assertEquals(T0.plus(Duration.ofMinutes(10)), kept.get(0).readAt(), "at the time it was taken, not received");
+        assertEquals(18_000, kept.get(17).meterWh());
+        // the next single reading waits its interval after the receipt, as usual
+        assertTrue(rules.meter(s, new ChargerReport.MeterReported(1, 7, List.of(energy(7, received, 18_100))),
+                List.of(), live, received.plusSeconds(30)).isEmpty());
+    }
+
+    @Test
+    void aSessionWhoseChargerClockIsAheadIsPricedFromTheTimeItsStartArrived() {
+        PileState s = pile();
+        Instant received = T0.minus(Duration.ofMinutes(10)); // the charger says T0, ten minutes ahead of the server
+        var d = rules.start(s, start(1, 0), OK, 9, List.of(), live, received);
+        PileEvent.SessionStarted started = ofType(d.events(), PileEvent.SessionStarted.class).get(0);
+        assertEquals(T0, started.startedAt(), "the charger's own time is kept");
+        assertEquals(received, started.billedFrom());
+        var onTime = rules.start(s, start(1, 0), OK, 10, List.of(), live, T0.plusSeconds(2));
+        assertEquals(T0, ofType(onTime.events(), PileEvent.SessionStarted.class).get(0).billedFrom());
+    }
 }
