@@ -97,7 +97,7 @@ class SessionPricingTest {
             assertEquals("CNY", bill.get("currency").asText());
 
             // the charging order: listed with filters, a receipt with electricity and service apart, CSV
-            JsonNode orders = eventually(() -> reader.ok(reader.get("/api/orders?stationId=SH-1&status=ENDED")),
+            JsonNode orders = eventually(() -> reader.ok(reader.get("/api/orders?stationId=SH-1&status=PRICED")),
                     o -> o.get("items").size() == 1 && o.get("items").get(0).has("total"));
             JsonNode order = orders.get("items").get(0);
             assertEquals("SH-P1", order.get("pileId").asText());
@@ -107,6 +107,7 @@ class SessionPricingTest {
             assertEquals(1, order.get("tariffVersion").asInt());
             assertEquals(0, new BigDecimal("22.90").compareTo(order.get("total").decimalValue()));
             assertEquals(0, reader.ok(reader.get("/api/orders?idTag=OTHER")).get("items").size());
+            assertEquals(0, reader.ok(reader.get("/api/orders?status=UNPRICED")).get("items").size());
             assertEquals(0, reader.ok(reader.get("/api/orders?from=" + t0.plusSeconds(1))).get("items").size());
             assertEquals("status", reader.get("/api/orders?status=LOST").body().get("field").asText());
             JsonNode receipt = reader.ok(reader.get("/api/orders/SH-P1/" + order.get("transactionId").asInt()

@@ -54,7 +54,10 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     public static final EntityTypeKey<PileCommand> ENTITY_KEY = EntityTypeKey.create(PileCommand.class, "Pile");
     private static final String PASSIVATE_TIMER = "passivate";
     static final java.util.Set<String> CHARGER_TAG = java.util.Set.of("charger");
-    /** A session's start, end and bill feed the charging orders (readside/OrderProjection). */
+    /**
+     * A session's end (which carries what its order needs from the start) and its bill feed the charging orders
+     * (readside/OrderProjection): one tagged event per session, two with a tariff (docs/benchmarks.md, pricing).
+     */
     public static final String ORDER_TAG = "order";
     private static final java.util.Set<String> ORDER_TAGS = java.util.Set.of(ORDER_TAG);
 
@@ -228,8 +231,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
                 || event instanceof PileEvent.ChargerChangeApplied || event instanceof PileEvent.ChargerChangeRejected
                 || event instanceof PileEvent.CommandAccepted
                 ? CHARGER_TAG
-                : event instanceof PileEvent.SessionStarted || event instanceof PileEvent.SessionEnded
-                        || event instanceof PileEvent.SessionPriced ? ORDER_TAGS : java.util.Set.of();
+                : event instanceof PileEvent.SessionEnded || event instanceof PileEvent.SessionPriced ? ORDER_TAGS
+                : java.util.Set.of();
     }
 
     // ---- the charger's registration (S5-S8): reviewed like stations ------------------------------------

@@ -49,7 +49,23 @@ public sealed interface PileEvent extends CborSerializable {
      * corrects it with the charger's own figures.
      */
     record SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
-                        String endedBy, Instant receivedAt) implements PileEvent {
+                        String endedBy, Instant receivedAt, Order order) implements PileEvent {
+        public SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
+                            String endedBy, Instant receivedAt) {
+            this(transactionId, meterStop, stoppedAt, reason, energyWh, endedBy, receivedAt, null);
+        }
+    }
+
+    /**
+     * What the charging order of an ended session needs from its start, carried by its end so that an order is one
+     * tagged event and one row (null in events from before orders existed).
+     */
+    record Order(int connectorId, String idTag, long meterStart, Instant startedAt, String stationId)
+            implements io.chargeplane.control.CborSerializable {
+        public static Order of(ChargingSession s, PileState pile) {
+            return new Order(s.connectorId(), s.idTag(), s.meterStart(), s.startedAt(),
+                    pile.record().live() != null ? pile.record().live().stationId() : null);
+        }
     }
 
     /**

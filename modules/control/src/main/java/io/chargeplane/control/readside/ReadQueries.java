@@ -367,7 +367,10 @@ public final class ReadQueries {
                            String billJson) {
     }
 
-    /** Filters of the orders list; null: any. {@code from} / {@code to}: the start time, from inclusive, to not. */
+    /**
+     * Filters of the orders list; null: any. {@code from} / {@code to}: the start time, from inclusive, to not;
+     * {@code status}: PRICED (has a bill), UNPRICED (no tariff applied, or not yet), FLAGGED (meter anomalies).
+     */
     public record OrderFilter(String stationId, String pileId, String idTag, Instant from, Instant to, String status) {
     }
 
@@ -404,8 +407,12 @@ public final class ReadQueries {
             args.add(f.to());
         }
         if (f.status() != null) {
-            where.add("status = ?");
-            args.add(f.status());
+            where.add(switch (f.status()) {
+                case "PRICED" -> "total IS NOT NULL";
+                case "UNPRICED" -> "total IS NULL";
+                case "FLAGGED" -> "flags IS NOT NULL";
+                default -> throw new IllegalArgumentException("status must be PRICED, UNPRICED or FLAGGED");
+            });
         }
         if (after != null) {
             String[] p = after.split("\\|");

@@ -78,6 +78,17 @@ public final class TariffEntity
     public record InForceAt(Instant at, ActorRef<Result<TariffVersion>> replyTo) implements Command {
     }
 
+    /**
+     * Every version (cancelled ones too), oldest first, and {@code asOf}: no version published after this answer is
+     * in force at or before it, so the list answers for any instant up to {@code asOf} (what {@link TariffResolver}
+     * caches).
+     */
+    public record GetVersions(ActorRef<Result<Versions>> replyTo) implements Command {
+    }
+
+    public record Versions(List<TariffVersion> versions, Instant asOf) implements CborSerializable {
+    }
+
     /** Be in memory and journal what is due (from {@link TariffSchedule} and the entity's own timer). */
     public record Wake() implements Command {
     }
@@ -115,6 +126,17 @@ public final class TariffEntity
         }
     }
 
+    /** Of {@code versions} (oldest first), the last one not cancelled in force from before {@code at}, or null. */
+    public static TariffVersion inForceAt(List<TariffVersion> versions, Instant at) {
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            TariffVersion v = versions.get(i);
+            if (v.counts() && !v.effectiveFrom().isAfter(at)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     public record PendingTariffChange(String changeId, TariffDocument proposed, Instant requestedFrom,
                                       String submittedBy, Instant submittedAt)
             implements PendingChange, CborSerializable {
@@ -128,13 +150,7 @@ public final class TariffEntity
 
         /** The last version that counts from before {@code at}, or null. */
         TariffVersion inForceAt(Instant at) {
-            for (int i = versions.size() - 1; i >= 0; i--) {
-                TariffVersion v = versions.get(i);
-                if (v.counts() && !v.effectiveFrom().isAfter(at)) {
-                    return v;
-                }
-            }
-            return null;
+            return TariffEntity.inForceAt(versions, at);
         }
 
         /** The version published and not yet in force at {@code now}, or null (at most one). */
@@ -173,6 +189,8 @@ public final class TariffEntity
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final String scope;
     private final Clock clock;
+    /** The latest {@code asOf} this entity answered: a version published after it is in force only after it. */
+    private Instant lastAsOf = Instant.EPOCH;
 
     private TariffEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers,
                          ActorRef<ClusterSharding.ShardCommand> shard, String scope, Clock clock) {
@@ -239,6 +257,12 @@ public final class TariffEntity
                     return v != null ? Effect().reply(c.replyTo(), Result.ok(v))
                             : s.exists() ? Effect().reply(c.replyTo(), none) : leave(c.replyTo(), none);
                 })
+                .onCommand(GetVersions.class, (s, c) -> {
+                    Instant asOf = millis(clock.instant());
+                    lastAsOf = later(lastAsOf, asOf);
+                    Result<Versions> answer = Result.ok(new Versions(s.versions(), asOf));
+                    return s.exists() ? Effect().reply(c.replyTo(), answer) : leave(c.replyTo(), answer);
+                })
                 .onCommand(Save.class, this::onSave)
                 .onCommand(Approve.class, this::onApprove)
                 .onCommand(Reject.class, this::onReject)
@@ -270,7 +294,7 @@ public final class TariffEntity
         Instant requested = millis(c.effectiveFrom() == null ? c.at() : c.effectiveFrom());
         Event event = c.mode() == SaveMode.REVIEW
                 ? new ChangeSubmitted(UUID.randomUUID().toString(), c.tariff(), requested, c.origin(), c.at())
-                : new VersionPublished(s.nextNumber(), null, c.tariff(), requested, later(requested, millis(c.at())),
+                : new VersionPublished(s.nextNumber(), null, c.tariff(), requested, publishedFrom(requested),
                         c.origin().by(), c.origin(), c.at());
         return Effect().persist(event).thenRun(this::schedule).thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
     }
@@ -283,7 +307,7 @@ public final class TariffEntity
         }
         PendingTariffChange p = s.pending();
         return Effect().persist(new VersionPublished(s.nextNumber(), p.changeId(), p.proposed(), p.requestedFrom(),
-                        later(p.requestedFrom(), millis(c.at())), p.submittedBy(), c.origin(), c.at()))
+                        publishedFrom(p.requestedFrom()), p.submittedBy(), c.origin(), c.at()))
                 .thenRun(this::schedule).thenReply(c.replyTo(), ns -> Result.ok(view(ns)));
     }
 
@@ -395,6 +419,16 @@ public final class TariffEntity
      */
     private static Instant millis(Instant t) {
         return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    /**
+     * When a version published now is in force from: the time asked for, or now if that is later (a late approval
+     * never reprices the past), and after every {@code asOf} this entity has answered (so caches stay true).
+     */
+    private Instant publishedFrom(Instant requested) {
+        Instant now = millis(clock.instant());
+        Instant from = later(requested, now);
+        return from.isAfter(lastAsOf) ? from : lastAsOf.plusMillis(1);
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -23,14 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which tariff version a charger is priced with at an instant: its own scope's version in force then, else its
- * station's, else the network's. The versions come from the tariff entities (the single writers, so a version
- * published a moment ago counts at once); which station and charger scopes have a tariff at all is read from the
- * read side every few seconds (and learnt at once on this node when a version is saved through it), so that asking
- * about chargers without a tariff of their own costs no entity.
+ * station's, else the network's. The versions come from the tariff entities (the single writers), cached with the
+ * instant up to which each answer is true ({@link TariffEntity.Versions}): thousands of sessions a second cost a
+ * few asks a second, and never a stale price. Which station and charger scopes have a tariff at all is read from
+ * the read side every few seconds (and learnt at once on this node when a version is saved through it), so that
+ * asking about chargers without a tariff of their own costs no entity.
  */
 public final class TariffResolver {
     private static final Logger LOG = LoggerFactory.getLogger(TariffResolver.class);
     static final Duration SCOPES_REFRESH = Duration.ofSeconds(5);
+    /** How often one scope's entity is asked at most, for all the sessions that wait for a newer answer. */
+    static final Duration REFRESH_SPACING = Duration.ofMillis(200);
+    static final Duration ZONE_TTL = Duration.ofSeconds(60);
     private static final Duration ASK = Duration.ofSeconds(10);
 
     /** A version found, and the scope it belongs to. */
@@ -81,10 +85,105 @@ public final class TariffResolver {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         TariffScope scope = chain.get(i);
-        return ClusterSharding.get(system).entityRefFor(TariffEntity.ENTITY_KEY, scope.toString())
-                .<Result<TariffEntity.TariffVersion>>ask(r -> new TariffEntity.InForceAt(at, r), ASK)
-                .thenCompose(r -> r.isOk() ? CompletableFuture.completedFuture(Optional.of(new Resolved(scope,
-                        r.value()))) : first(chain, i + 1, at));
+        return versionAt(scope, at).thenCompose(v -> v.isPresent()
+                ? CompletableFuture.completedFuture(Optional.of(new Resolved(scope, v.get())))
+                : first(chain, i + 1, at));
+    }
+
+    /**
+     * The versions of one scope as its entity last answered, true for every instant up to {@code asOf}. Sessions
+     * are priced with what was in force when they started, which is never after they are priced: a list fetched
+     * after a session's start answers for it. A session that started after the last answer waits for the next,
+     * asked at most every {@link #REFRESH_SPACING} for all such sessions together.
+     */
+    private final class ScopeVersions {
+        private final String scope;
+        private volatile TariffEntity.Versions known;
+        private CompletableFuture<TariffEntity.Versions> asking; // guarded by this
+        private long lastAskNanos = System.nanoTime() - REFRESH_SPACING.toNanos();
+
+        ScopeVersions(String scope) {
+            this.scope = scope;
+        }
+
+        CompletionStage<Optional<TariffEntity.TariffVersion>> at(Instant at) {
+            TariffEntity.Versions k = known;
+            if (k != null && !at.isAfter(k.asOf())) {
+                return CompletableFuture.completedFuture(pick(k, at));
+            }
+            // an answer asked for before this call may predate the instant: then one asked after it. An instant
+            // still later than that (a price asked for the future) gets what is known now
+            return ask().thenCompose(v -> !at.isAfter(v.asOf()) ? CompletableFuture.completedFuture(pick(v, at))
+                    : ask().thenApply(w -> pick(w, at)));
+        }
+
+        private Optional<TariffEntity.TariffVersion> pick(TariffEntity.Versions v, Instant at) {
+            return Optional.ofNullable(TariffEntity.inForceAt(v.versions(), at));
+        }
+
+        private synchronized CompletableFuture<TariffEntity.Versions> ask() {
+            if (asking != null) {
+                return asking;
+            }
+            CompletableFuture<TariffEntity.Versions> f = new CompletableFuture<>();
+            asking = f;
+            long wait = Math.max(0, lastAskNanos + REFRESH_SPACING.toNanos() - System.nanoTime());
+            CompletableFuture.runAsync(() -> {
+                synchronized (this) {
+                    lastAskNanos = System.nanoTime();
+                }
+                ClusterSharding.get(system).entityRefFor(TariffEntity.ENTITY_KEY, scope)
+                        .<Result<TariffEntity.Versions>>ask(TariffEntity.GetVersions::new, ASK)
+                        .whenComplete((r, e) -> {
+                            synchronized (this) {
+                                asking = null;
+                            }
+                            if (e != null) {
+                                f.completeExceptionally(e);
+                            } else if (!r.isOk()) {
+                                f.completeExceptionally(new IllegalStateException(r.rejection().detail()));
+                            } else {
+                                known = r.value();
+                                f.complete(r.value());
+                            }
+                        });
+            }, CompletableFuture.delayedExecutor(wait, java.util.concurrent.TimeUnit.NANOSECONDS));
+            return f;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ScopeVersions> versions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CompletionStage<Optional<TariffEntity.TariffVersion>> versionAt(TariffScope scope, Instant at) {
+        return versions.computeIfAbsent(scope.toString(), ScopeVersions::new).at(at);
+    }
+
+    /** A station's time zone, read again after {@link #ZONE_TTL} (zones change rarely; an edit shows within it). */
+    private record Zone(String id, long readNanos) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Zone> zones =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private CompletionStage<String> zoneOf(String stationId) {
+        Zone z = zones.get(stationId);
+        if (z != null && System.nanoTime() - z.readNanos() < ZONE_TTL.toNanos()) {
+            return CompletableFuture.completedFuture(z.id());
+        }
+        return ClusterSharding.get(system).entityRefFor(io.chargeplane.control.station.StationEntity.ENTITY_KEY,
+                        stationId)
+                .<Result<io.chargeplane.control.station.StationEntity.StationView>>ask(
+                        io.chargeplane.control.station.StationEntity.Get::new, ASK)
+                .thenApply(r -> {
+                    String id = "UTC";
+                    if (r.isOk()) {
+                        var d = r.value().live() != null ? r.value().live() : r.value().draft();
+                        id = d == null || d.timeZone() == null ? "UTC" : d.timeZone();
+                    }
+                    zones.put(stationId, new Zone(id, System.nanoTime()));
+                    return id;
+                });
     }
 
     /**
@@ -94,17 +193,7 @@ public final class TariffResolver {
      */
     public CompletionStage<Optional<SessionTariff>> forSession(String pileId, String stationId, Instant startedAt) {
         CompletionStage<String> zone = stationId == null ? CompletableFuture.completedFuture("UTC")
-                : ClusterSharding.get(system).entityRefFor(io.chargeplane.control.station.StationEntity.ENTITY_KEY,
-                                stationId)
-                        .<Result<io.chargeplane.control.station.StationEntity.StationView>>ask(
-                                io.chargeplane.control.station.StationEntity.Get::new, ASK)
-                        .thenApply(r -> {
-                            if (!r.isOk()) {
-                                return "UTC";
-                            }
-                            var d = r.value().live() != null ? r.value().live() : r.value().draft();
-                            return d == null || d.timeZone() == null ? "UTC" : d.timeZone();
-                        });
+                : zoneOf(stationId);
         return zone.thenCombine(inForce(pileId, stationId, startedAt), (z, found) -> found.map(f ->
                 new SessionTariff(f.scope().toString(), f.version().number(), f.version().tariff(), z)));
     }

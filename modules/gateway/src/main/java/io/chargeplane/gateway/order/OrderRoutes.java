@@ -33,12 +33,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Charging orders (S13): every session with its charger, id tag, times, energy, tariff version and cost, from the
+ * Charging orders (S13): every ended session with its charger, id tag, times, energy, tariff version and cost, from the
  * read side; filtered by station, charger, id tag, start time and status, in keyset pages; the same as CSV, streamed
  * page by page; and a receipt per order with electricity and service apart.
  */
 public final class OrderRoutes extends AllDirectives {
-    private static final Set<String> STATUSES = Set.of("CHARGING", "ENDED");
+    private static final Set<String> STATUSES = Set.of("PRICED", "UNPRICED", "FLAGGED");
     /** Rows per page of the CSV stream. */
     private static final int CSV_PAGE = 1000;
 
@@ -79,7 +79,7 @@ public final class OrderRoutes extends AllDirectives {
                         status -> {
                             status.ifPresent(s -> {
                                 if (!STATUSES.contains(s)) {
-                                    throw new BadRequest("status", "status must be CHARGING or ENDED");
+                                    throw new BadRequest("status", "status must be PRICED, UNPRICED or FLAGGED");
                                 }
                             });
                             return inner.apply(new ReadQueries.OrderFilter(station.orElse(null), pile.orElse(null),
@@ -113,7 +113,7 @@ public final class OrderRoutes extends AllDirectives {
         m.put("stationId", r.stationId());
         m.put("connectorId", r.connectorId());
         m.put("idTag", r.idTag());
-        m.put("status", r.status());
+        m.put("status", r.total() != null ? "PRICED" : "UNPRICED");
         m.put("startedAt", r.startedAt());
         m.put("stoppedAt", r.stoppedAt());
         m.put("meterStart", r.meterStart());

@@ -50,7 +50,7 @@ public final class SessionRules {
             }
         }
         for (ChargingSession open : s.sessions().values()) {
-            events.addAll(closeByServer(open, "Reboot", "REBOOT", live.lastKnownWh(open), receivedAt));
+            events.addAll(closeByServer(s, open, "Reboot", "REBOOT", live.lastKnownWh(open), receivedAt));
         }
         return new Decision(events, new ChargerReply.BootAnswer(ChargerReply.Registration.ACCEPTED, now,
                 heartbeatSeconds));
@@ -87,7 +87,7 @@ public final class SessionRules {
         List<PileEvent> events = new ArrayList<>();
         ChargingSession stale = s.openSessionOn(st.connectorId());
         if (stale != null) {
-            events.addAll(closeByServer(stale, "Superseded", "SUPERSEDED", live.lastKnownWh(stale), receivedAt));
+            events.addAll(closeByServer(s, stale, "Superseded", "SUPERSEDED", live.lastKnownWh(stale), receivedAt));
         }
         // a charger whose clock is ahead is priced from when its start arrived, not from a time yet to come
         Instant billedFrom = st.startedAt().isAfter(receivedAt.plus(clockSkewTolerance)) ? receivedAt : st.startedAt();
@@ -124,7 +124,7 @@ public final class SessionRules {
         if (open != null || (ended != null && ended.endedByServer())) {
             ChargingSession base = open != null ? open : ended;
             events.add(new PileEvent.SessionEnded(txId, st.meterStopWh(), st.stoppedAt(), reason,
-                    base.energyTo(st.meterStopWh()), "CHARGER", receivedAt));
+                    base.energyTo(st.meterStopWh()), "CHARGER", receivedAt, PileEvent.Order.of(base, s)));
             if (base.meterWentBackwards(st.meterStopWh())) {
                 events.add(new PileEvent.AlertRaised("METER_ANOMALY", "meterStop " + st.meterStopWh()
                         + " Wh is below meterStart " + base.meterStart() + " Wh: the session is recorded with 0 Wh; "
@@ -187,9 +187,11 @@ public final class SessionRules {
     }
 
     /** Ends an open session from the server side (reboot, superseded) at {@code lastWh}; raised for operators. */
-    static List<PileEvent> closeByServer(ChargingSession open, String reason, String endedBy, long lastWh, Instant at) {
+    static List<PileEvent> closeByServer(PileState s, ChargingSession open, String reason, String endedBy, long lastWh,
+                                         Instant at) {
         return List.of(
-                new PileEvent.SessionEnded(open.transactionId(), lastWh, at, reason, open.energyTo(lastWh), endedBy, at),
+                new PileEvent.SessionEnded(open.transactionId(), lastWh, at, reason, open.energyTo(lastWh), endedBy, at,
+                        PileEvent.Order.of(open, s)),
                 new PileEvent.AlertRaised("SESSION_ENDED_BY_" + endedBy, "transaction " + open.transactionId()
                         + " was still open; closed at the last known reading " + lastWh + " Wh", open.transactionId(), at));
     }
