@@ -466,7 +466,8 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (events.isEmpty()) {
             return Effect().reply(c.replyTo(), answer);
         }
-        return Effect().persist(events).thenRun(ns -> forgetEnded(s, ns)).thenReply(c.replyTo(), ns -> answer);
+        return Effect().persist(billed(s, events)).thenRun(ns -> forgetEnded(s, ns)).thenReply(c.replyTo(),
+                ns -> answer);
     }
 
     private void forgetEnded(PileState before, PileState after) {
@@ -510,7 +511,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         int txId = a.transactionId();
         SessionRules.Decision d = rules.start(s, st, authorization(c), txId, c.tolerated(), live, c.receivedAt());
         ChargerReply.ToCall answer = answer(c, d.reply());
-        return Effect().persist(d.events()).thenRun(ns -> {
+        return Effect().persist(billed(s, d.events())).thenRun(ns -> {
             forgetEnded(s, ns);
             live.started(txId, c.receivedAt());
         }).thenReply(c.replyTo(), ns -> answer);
@@ -524,7 +525,7 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         if (d.events().isEmpty()) {
             return Effect().none().thenRun(ns -> writeThenAnswer(samples, c, answer)).thenNoReply();
         }
-        return Effect().persist(d.events()).thenRun(ns -> {
+        return Effect().persist(billed(s, d.events())).thenRun(ns -> {
             forgetEnded(s, ns);
             writeThenAnswer(samples, c, answer);
         }).thenNoReply();
@@ -1011,6 +1012,40 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         }
         return Effect().persist(new PileEvent.SessionPriced(c.transactionId(), price, ended.endedBy(),
                 services.clock().instant())).thenNoReply();
+    }
+
+    /**
+     * The events with each session end carrying its bill when the session's tariff is known by then (the usual
+     * case: looked up at its start), so that an end and its bill are one journal write; otherwise the bill follows
+     * as a {@link PileEvent.SessionPriced}.
+     */
+    private List<PileEvent> billed(PileState s, List<PileEvent> events) {
+        if (services.tariffs() == null || tariffOf.isEmpty()) {
+            return events;
+        }
+        List<PileEvent> out = null;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof PileEvent.SessionEnded e) {
+                java.util.Optional<io.chargeplane.control.tariff.SessionTariff> t = tariffOf.get(e.transactionId());
+                ChargingSession base = s.sessions().containsKey(e.transactionId()) ? s.sessions().get(e.transactionId())
+                        : s.endedSession(e.transactionId());
+                if (t == null || t.isEmpty() || base == null) {
+                    continue;
+                }
+                try {
+                    SessionPrice price = io.chargeplane.control.charger.rules.SessionPricing.finalBill(base.ended(
+                            e.meterStop(), e.stoppedAt(), e.reason(), e.energyWh(), e.endedBy()), t.get(),
+                            maxPowerKw(s));
+                    if (out == null) {
+                        out = new ArrayList<>(events);
+                    }
+                    out.set(i, e.withPrice(price));
+                } catch (RuntimeException ex) {
+                    // priced afterwards, with the reason noted
+                }
+            }
+        }
+        return out == null ? events : out;
     }
 
     private static Double maxPowerKw(PileState s) {

@@ -49,10 +49,21 @@ public sealed interface PileEvent extends CborSerializable {
      * corrects it with the charger's own figures.
      */
     record SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
-                        String endedBy, Instant receivedAt, Order order) implements PileEvent {
+                        String endedBy, Instant receivedAt, Order order, SessionPrice price) implements PileEvent {
         public SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
                             String endedBy, Instant receivedAt) {
-            this(transactionId, meterStop, stoppedAt, reason, energyWh, endedBy, receivedAt, null);
+            this(transactionId, meterStop, stoppedAt, reason, energyWh, endedBy, receivedAt, null, null);
+        }
+
+        public SessionEnded(int transactionId, long meterStop, Instant stoppedAt, String reason, long energyWh,
+                            String endedBy, Instant receivedAt, Order order) {
+            this(transactionId, meterStop, stoppedAt, reason, energyWh, endedBy, receivedAt, order, null);
+        }
+
+        /** The same end with its bill, when the session's tariff was known by then (one write instead of two). */
+        public SessionEnded withPrice(SessionPrice p) {
+            return new SessionEnded(transactionId, meterStop, stoppedAt, reason, energyWh, endedBy, receivedAt, order,
+                    p);
         }
     }
 

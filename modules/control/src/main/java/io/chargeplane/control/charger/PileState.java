@@ -114,6 +114,9 @@ public record PileState(String pileId, String chargerNumber, String identity, Bo
                 return this;
             }
             ChargingSession ended = base.ended(e.meterStop(), e.stoppedAt(), e.reason(), e.energyWh(), e.endedBy());
+            if (e.price() != null) {
+                ended = ended.priced(e.price());
+            }
             Map<Integer, ChargingSession> m = new LinkedHashMap<>(sessions);
             m.remove(e.transactionId());
             List<ChargingSession> done = new ArrayList<>(endedSessions);

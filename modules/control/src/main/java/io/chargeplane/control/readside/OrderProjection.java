@@ -43,16 +43,25 @@ final class OrderProjection extends JdbcHandler<EventEnvelope<PileEvent>, DataSo
                         o.meterStart(), e.stoppedAt(), e.meterStop(), e.energyWh(), e.reason(), e.endedBy(),
                         e.receivedAt());
             }
+            if (e.price() != null) {
+                bill(c, pileId, e.transactionId(), e.price(), e.receivedAt());
+            }
         } else if (event instanceof PileEvent.SessionPriced e) {
-            Bill b = e.price().bill();
-            Rows.update(c, "UPDATE charging_order SET tariff_scope = ?, tariff_version = ?, currency = ?, "
-                            + "electricity = ?, service = ?, idle = ?, total = ?, bill_json = ?, flags = ?, "
-                            + "rated_count = rated_count + 1, updated_at = ? WHERE pile_id = ? AND transaction_id = ?",
-                    e.price().scope(), e.price().tariffVersion(), b == null ? null : b.currency().getCurrencyCode(),
-                    b == null ? null : b.electricity(), b == null ? null : b.service(), b == null ? null : b.idle(),
-                    b == null ? null : b.total(), b == null ? null : json(b), flags(b, e.price().note()), e.at(),
-                    pileId, e.transactionId());
+            bill(c, pileId, e.transactionId(), e.price(), e.at());
         }
+    }
+
+    private static void bill(Connection c, String pileId, int transactionId,
+                             io.chargeplane.control.charger.SessionPrice price, java.time.Instant at)
+            throws SQLException {
+        Bill b = price.bill();
+        Rows.update(c, "UPDATE charging_order SET tariff_scope = ?, tariff_version = ?, currency = ?, "
+                        + "electricity = ?, service = ?, idle = ?, total = ?, bill_json = ?, flags = ?, "
+                        + "rated_count = rated_count + 1, updated_at = ? WHERE pile_id = ? AND transaction_id = ?",
+                price.scope(), price.tariffVersion(), b == null ? null : b.currency().getCurrencyCode(),
+                b == null ? null : b.electricity(), b == null ? null : b.service(), b == null ? null : b.idle(),
+                b == null ? null : b.total(), b == null ? null : json(b), flags(b, price.note()), at, pileId,
+                transactionId);
     }
 
     private static String flags(Bill b, String note) {
