@@ -37,9 +37,19 @@ class SessionPricingTest {
     static final String DEARER = TARIFF.replace("[0.60,0.50]", "[2.00,2.00]").replace("[1.00,0.90]", "[3.00,3.00]");
 
     @Test
-    void aSessionAcrossAPeriodAndATierEdgeIsBilledWithTheVersionInForceAtItsStart(@TempDir Path dir) throws Exception {
+    void onH2ASessionAcrossAPeriodAndATierEdgeIsBilledWithTheVersionInForceAtItsStart(@TempDir Path dir)
+            throws Exception {
+        pricedAcrossEdges(TestNodes.h2(dir));
+    }
+
+    @Test
+    void onPostgresASessionAcrossAPeriodAndATierEdgeIsBilledWithTheVersionInForceAtItsStart() throws Exception {
+        pricedAcrossEdges(TestNodes.postgres());
+    }
+
+    private static void pricedAcrossEdges(TestNodes.Db db) throws Exception {
         MovableClock clock = new MovableClock();
-        try (ChargePlaneNode node = TestNodes.start(TestNodes.h2(dir), java.util.Map.of(), clock)) {
+        try (ChargePlaneNode node = TestNodes.start(db, java.util.Map.of(), clock)) {
             Rest admin = new Rest(node);
             admin.ok(admin.post("/api/stations", TariffVersionsTest.STATION));
             admin.ok(admin.post("/api/chargers", TariffVersionsTest.CHARGER.replace("\"connectors\"",
