@@ -471,7 +471,9 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
     }
 
     private void forgetEnded(PileState before, PileState after) {
-        priceSessions(after);
+        if (before.sessions() != after.sessions() || before.endedSessions() != after.endedSessions()) {
+            priceSessions(after); // a session began or ended (a status or meter write leaves both as they were)
+        }
         if (before.sessions().isEmpty()) {
             return;
         }
@@ -985,13 +987,13 @@ public final class PileEntity extends EventSourcedBehaviorWithEnforcedReplies<Pi
         String stationId = s.record().live() != null ? s.record().live().stationId() : null;
         ctx.pipeToSelf(services.tariffs().forSession(pileId, stationId, session.billedFrom()),
                 (found, failure) -> new PileCommand.TariffResolved(txId, failure == null ? found.orElse(null) : null,
-                        failure == null ? (found.isPresent() ? null : "") : String.valueOf(failure)));
+                        failure == null ? null : String.valueOf(failure)));
     }
 
     /** A session's tariff: kept for its running cost; an ended session is priced and the bill journaled. */
     private ReplyEffect<PileEvent, PileState> onTariffResolved(PileState s, PileCommand.TariffResolved c) {
         resolving.remove(c.transactionId());
-        if (c.failure() != null && !c.failure().isEmpty()) {
+        if (c.failure() != null) {
             ctx.getLog().warn("the tariff of transaction {} could not be looked up ({}); trying again in 30 s",
                     c.transactionId(), c.failure());
             timers.startSingleTimer("tariff:" + c.transactionId(), new PileCommand.ResolveTariff(c.transactionId()),

@@ -38,7 +38,7 @@ public final class TariffResolver {
     private static final Duration ASK = Duration.ofSeconds(10);
 
     /** A version found, and the scope it belongs to. */
-    public record Resolved(TariffScope scope, TariffEntity.TariffVersion version) {
+    record Resolved(TariffScope scope, TariffEntity.TariffVersion version) {
     }
 
     private final ActorSystem<?> system;
@@ -47,6 +47,7 @@ public final class TariffResolver {
     private final Clock clock;
     private volatile Set<String> scopes;
     private volatile Instant scopesReadAt = Instant.MIN;
+    private CompletableFuture<Set<String>> readingScopes; // guarded by this
     private final Set<String> learnt = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public TariffResolver(ActorSystem<?> system, Database db, Executor blocking, Clock clock) {
@@ -62,7 +63,7 @@ public final class TariffResolver {
     }
 
     /** The version that prices charger {@code pileId} of station {@code stationId} (may be null) at {@code at}. */
-    public CompletionStage<Optional<Resolved>> inForce(String pileId, String stationId, Instant at) {
+    CompletionStage<Optional<Resolved>> inForce(String pileId, String stationId, Instant at) {
         return knownScopes().thenCompose(known -> {
             List<TariffScope> chain = new ArrayList<>();
             if (pileId != null && has(known, TariffScope.charger(pileId))) {
@@ -195,30 +196,46 @@ public final class TariffResolver {
         CompletionStage<String> zone = stationId == null ? CompletableFuture.completedFuture("UTC")
                 : zoneOf(stationId);
         return zone.thenCombine(inForce(pileId, stationId, startedAt), (z, found) -> found.map(f ->
-                new SessionTariff(f.scope().toString(), f.version().number(), f.version().tariff(), z)));
+                new SessionTariff(f.scope().toString(), f.version().number(), f.version().tariff(), z,
+                        f.version().effectiveFrom())));
     }
 
-    /** The scopes that have versions, from the read side (null when it cannot be read: then every scope is asked). */
+    /**
+     * The scopes that have versions, from the read side (null when it cannot be read: then every scope is asked). One
+     * read at a time: the sessions that find the list old meanwhile wait for that read.
+     */
     private CompletionStage<Set<String>> knownScopes() {
         Instant now = clock.instant();
         if (scopes != null && scopesReadAt.plus(SCOPES_REFRESH).isAfter(now)) {
             return CompletableFuture.completedFuture(scopes);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement q = c.prepareStatement("SELECT DISTINCT scope FROM tariff_version");
-                 ResultSet rs = q.executeQuery()) {
-                Set<String> found = new HashSet<>();
-                while (rs.next()) {
-                    found.add(rs.getString(1));
-                }
-                scopes = Set.copyOf(found);
-                scopesReadAt = now;
-                return scopes;
-            } catch (java.sql.SQLException e) {
-                LOG.warn("tariff scopes could not be read; asking every scope", e);
-                return null;
+        synchronized (this) {
+            if (readingScopes != null) {
+                return readingScopes;
             }
-        }, blocking);
+            CompletableFuture<Set<String>> read = CompletableFuture.supplyAsync(() -> {
+                try (Connection c = db.dataSource().getConnection();
+                     PreparedStatement q = c.prepareStatement("SELECT DISTINCT scope FROM tariff_version");
+                     ResultSet rs = q.executeQuery()) {
+                    Set<String> found = new HashSet<>();
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                    scopes = Set.copyOf(found);
+                    scopesReadAt = now;
+                    return scopes;
+                } catch (java.sql.SQLException e) {
+                    LOG.warn("tariff scopes could not be read; asking every scope", e);
+                    return null;
+                }
+            }, blocking);
+            readingScopes = read;
+            read.whenComplete((x, e) -> {
+                synchronized (this) {
+                    readingScopes = null;
+                }
+            });
+            return read;
+        }
     }
 }

@@ -17,10 +17,9 @@ import io.chargeplane.control.charger.PileCommand;
 import io.chargeplane.control.charger.PileEntity;
 import io.chargeplane.control.review.Diff;
 import io.chargeplane.control.review.SaveMode;
-import io.chargeplane.control.station.StationEntity;
 import io.chargeplane.control.tariff.TariffDocument;
 import io.chargeplane.control.tariff.TariffEntity;
-import io.chargeplane.control.tariff.TariffResolver;
+import io.chargeplane.control.tariff.SessionTariff;
 import io.chargeplane.control.tariff.TariffScope;
 import io.chargeplane.gateway.api.BadRequest;
 import io.chargeplane.gateway.api.Call;
@@ -259,29 +258,22 @@ public final class TariffRoutes extends AllDirectives {
             }
             ChargerDetails d = cr.value().live() != null ? cr.value().live() : cr.value().draft();
             String stationId = d == null ? null : d.stationId();
-            CompletionStage<Optional<ZoneId>> zone = stationId == null
-                    ? CompletableFuture.completedFuture(Optional.empty())
-                    : control.sharding().entityRefFor(StationEntity.ENTITY_KEY, stationId)
-                            .<Result<StationEntity.StationView>>ask(StationEntity.Get::new, ASK)
-                            .thenApply(sr -> sr.isOk() ? Optional.ofNullable(sr.value().live() != null
-                                    ? sr.value().live() : sr.value().draft()).map(s -> ZoneId.of(s.timeZone()))
-                                    : Optional.empty());
-            return zone.thenCombine(control.tariffs().inForce(pileId, stationId, at), (z, found) -> {
+            return control.tariffs().forSession(pileId, stationId, at).thenApply(found -> {
                 if (found.isEmpty()) {
                     return Result.<Map<String, Object>>rejected(Result.Reason.NOT_FOUND, null, "no tariff applies to "
                             + pileId + " at " + at + ": publish one for the network, its station or the charger");
                 }
-                ZoneId zoneId = z.orElse(java.time.ZoneOffset.UTC);
-                TariffResolver.Resolved res = found.get();
-                Quote q = TariffCalculator.quote(res.version().tariff().toTariff(), zoneId, at);
+                SessionTariff t = found.get();
+                ZoneId zone = ZoneId.of(t.timeZone());
+                Quote q = TariffCalculator.quote(t.tariff().toTariff(), zone, at);
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("pileId", pileId);
                 out.put("stationId", stationId);
                 out.put("at", at);
-                out.put("timeZone", zoneId.getId());
-                out.put("scope", res.scope().toString());
-                out.put("version", res.version().number());
-                out.put("effectiveFrom", res.version().effectiveFrom());
+                out.put("timeZone", zone.getId());
+                out.put("scope", t.scope());
+                out.put("version", t.version());
+                out.put("effectiveFrom", t.effectiveFrom());
                 out.put("quote", q);
                 return Result.ok(out);
             });
