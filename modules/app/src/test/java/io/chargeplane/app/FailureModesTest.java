@@ -306,6 +306,9 @@ class FailureModesTest {
     void remoteStartAndStopReturnTheChargersAnswer() {
         try (SimulatedCharger cp = connect()) {
             cp.onCall("RemoteStartTransaction", p -> java.util.Map.of("status", "Rejected"));
+            // an answered call goes through the pile after its connection: from here on the pile knows the charger
+            // is there (a command sent before that is queued until it is, and answers 202)
+            cp.heartbeat();
             JsonNode start = rest.ok(rest.post("/api/chargers/p1/remote-start", "{\"idTag\":\"TAG\",\"connectorId\":1}"));
             assertEquals("ANSWERED", start.get("outcome").asText());
             assertEquals("{\"status\":\"Rejected\"}", start.get("responseJson").asText());
